@@ -1,0 +1,57 @@
+//! `dyad`: political event data from news text. A thin layer of flags over the library crates.
+
+mod cmd;
+
+use std::process::ExitCode;
+
+use clap::{Parser, Subcommand};
+
+/// Political event data from news text: who did what to whom.
+#[derive(Parser)]
+#[command(name = "dyad", version, about, propagate_version = true)]
+struct Cli {
+    #[command(subcommand)]
+    command: Command,
+}
+
+#[derive(Subcommand)]
+enum Command {
+    /// Run a PETRARCH/UniversalPetrarch validation file and score the coder against it.
+    Validate(cmd::validate::Args),
+    /// Code a file of pre-parsed PETRARCH XML sentences with PETRARCH dictionaries.
+    Code(cmd::code::Args),
+    /// Split, tokenize, tag and parse text; write CoNLL-U.
+    Parse(cmd::parse::Args),
+    /// Evaluate the tagger and parser against a gold CoNLL-U file.
+    EvalParse(cmd::eval_parse::Args),
+    /// Train the tagger, lemmatizer and parser models from CoNLL-U treebanks.
+    Train(cmd::train::Args),
+}
+
+fn main() -> ExitCode {
+    let cli = Cli::parse();
+    let result = match cli.command {
+        Command::Validate(a) => cmd::validate::run(a),
+        Command::Code(a) => cmd::code::run(a),
+        Command::Parse(a) => cmd::parse::run(a),
+        Command::EvalParse(a) => cmd::eval_parse::run(a),
+        Command::Train(a) => cmd::train::run(a),
+    };
+    match result {
+        Ok(code) => code,
+        Err(err) => {
+            if is_broken_pipe(&err) {
+                return ExitCode::SUCCESS;
+            }
+            eprintln!("dyad: error: {err:#}");
+            ExitCode::from(2)
+        }
+    }
+}
+
+fn is_broken_pipe(err: &anyhow::Error) -> bool {
+    err.chain().any(|e| {
+        e.downcast_ref::<std::io::Error>()
+            .is_some_and(|io| io.kind() == std::io::ErrorKind::BrokenPipe)
+    })
+}

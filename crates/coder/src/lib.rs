@@ -1,0 +1,1 @@
+//! The coding engine: parsed sentence plus dictionaries to events.

@@ -1,0 +1,1 @@
+//! Readers for PETRARCH/TABARI actor, agent, verb, discard and issue dictionaries, compiled once.

@@ -1,0 +1,1 @@
+//! Readers and writers for the field's input and output formats (PETRARCH XML, Penn Treebank, CoNLL-U).

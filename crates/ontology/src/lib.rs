@@ -1,0 +1,1 @@
+//! CAMEO and PLOVER code tables: names, Goldstein values, quad classes, mappings.

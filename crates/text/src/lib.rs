@@ -1,0 +1,1 @@
+//! Pure-Rust text layer: sentences, tokens, tags, lemmas, dependency parse.
