@@ -1,1 +1,3 @@
 //! Pure-Rust text layer: sentences, tokens, tags, lemmas, dependency parse.
+
+pub mod tokenize;

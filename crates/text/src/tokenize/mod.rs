@@ -1,0 +1,1 @@
+//! Sentence splitting and tokenization that keep offsets into the original text.
