@@ -1,0 +1,274 @@
+//! Word normalisation and a phrase index keyed by first word (longest match first).
+
+use std::collections::HashMap;
+
+/// Normalises one token the way dictionary words are stored: ASCII letters uppercased,
+/// everything else kept.
+///
+/// Dictionary lookups compare words exactly, so callers should pass tokens through this
+/// (or any equivalent uppercasing) first.
+///
+/// ```
+/// assert_eq!(dyad_dict::normalize_word("Obama's"), "OBAMA'S");
+/// ```
+pub fn normalize_word(word: &str) -> String {
+    word.to_ascii_uppercase()
+}
+
+/// Splits a dictionary phrase on blanks and underscores into uppercase words.
+pub(crate) fn split_phrase(s: &str) -> Vec<Box<str>> {
+    s.split(|c: char| c == '_' || c.is_whitespace())
+        .filter(|w| !w.is_empty())
+        .map(|w| w.to_ascii_uppercase().into_boxed_str())
+        .collect()
+}
+
+/// The regular English plural of a phrase's last word: `Y` after a consonant → `IES`;
+/// `S`, `X`, `Z`, `CH`, `SH` → `+ES`; otherwise `+S`. A last word already ending in a
+/// single `S` is taken to be plural and gets none (PETRARCH would produce `ARMSS`).
+pub(crate) fn regular_plural(words: &[Box<str>]) -> Option<Vec<Box<str>>> {
+    let (last, head) = words.split_last()?;
+    let before_y = last.strip_suffix('Y').and_then(|s| s.chars().last());
+    let plural = if let (Some(stem), Some(c)) = (last.strip_suffix('Y'), before_y) {
+        if "AEIOU".contains(c) {
+            format!("{last}S")
+        } else {
+            format!("{stem}IES")
+        }
+    } else if last.ends_with("SS")
+        || last.ends_with(['X', 'Z'])
+        || last.ends_with("CH")
+        || last.ends_with("SH")
+    {
+        format!("{last}ES")
+    } else if last.ends_with('S') || !last.chars().any(|c| c.is_alphabetic()) {
+        return None;
+    } else {
+        format!("{last}S")
+    };
+    let mut out = head.to_vec();
+    out.push(plural.into_boxed_str());
+    Some(out)
+}
+
+/// Splits a TABARI phrase into words and, for each word, whether other words may come
+/// before it (its separator contains a blank) or not (only `_`). The first word's flag is
+/// always false.
+pub(crate) fn split_phrase_gaps(s: &str) -> (Vec<Box<str>>, Vec<bool>) {
+    let mut words = Vec::new();
+    let mut gaps = Vec::new();
+    let mut gap = false;
+    let mut word = String::new();
+    for c in s.chars() {
+        if c == '_' || c.is_whitespace() {
+            if !word.is_empty() {
+                gaps.push(gap && !words.is_empty());
+                words.push(
+                    std::mem::take(&mut word)
+                        .to_ascii_uppercase()
+                        .into_boxed_str(),
+                );
+                gap = false;
+            }
+            gap |= c.is_whitespace();
+        } else {
+            word.push(c);
+        }
+    }
+    if !word.is_empty() {
+        gaps.push(gap && !words.is_empty());
+        words.push(word.to_ascii_uppercase().into_boxed_str());
+    }
+    (words, gaps)
+}
+
+/// A stored phrase: its words, which words may follow a gap (empty: none), and its value.
+#[derive(Clone, Debug)]
+struct Stored<T> {
+    words: Box<[Box<str>]>,
+    gaps: Box<[bool]>,
+    value: T,
+}
+
+/// Phrases keyed by their first word; each bucket is sorted longest first and, among equal
+/// lengths, latest loaded first: the first full match is the longest and, as in PETRARCH-2
+/// (where a later entry overwrites an earlier one), the last loaded among equals.
+#[derive(Clone, Debug)]
+pub(crate) struct PhraseIndex<T> {
+    buckets: HashMap<Box<str>, Vec<Stored<T>>>,
+    count: usize,
+}
+
+impl<T> Default for PhraseIndex<T> {
+    fn default() -> PhraseIndex<T> {
+        PhraseIndex::new()
+    }
+}
+
+impl<T> PhraseIndex<T> {
+    pub(crate) fn new() -> PhraseIndex<T> {
+        PhraseIndex {
+            buckets: HashMap::new(),
+            count: 0,
+        }
+    }
+
+    /// Adds a phrase whose words must be consecutive (empty phrases are ignored).
+    pub(crate) fn insert(&mut self, words: Vec<Box<str>>, value: T) {
+        self.insert_with_gaps(words, Vec::new(), value);
+    }
+
+    /// Adds a phrase; `gaps[i]` tells whether other words may precede word `i` when
+    /// matching with [`PhraseIndex::longest_gapped`].
+    pub(crate) fn insert_with_gaps(&mut self, words: Vec<Box<str>>, gaps: Vec<bool>, value: T) {
+        let Some(first) = words.first() else { return };
+        let key = first.clone();
+        let gaps = if gaps.iter().any(|g| *g) {
+            gaps.into_boxed_slice()
+        } else {
+            Box::new([])
+        };
+        self.buckets.entry(key).or_default().push(Stored {
+            words: words.into_boxed_slice(),
+            gaps,
+            value,
+        });
+        self.count += 1;
+    }
+
+    /// Sorts every bucket longest first (stable); call once after the last insert.
+    pub(crate) fn finish(&mut self) {
+        for bucket in self.buckets.values_mut() {
+            bucket.reverse();
+            bucket.sort_by_key(|s| std::cmp::Reverse(s.words.len()));
+        }
+    }
+
+    /// Number of phrases stored.
+    pub(crate) fn len(&self) -> usize {
+        self.count
+    }
+
+    /// The longest phrase that matches `tokens` from `start`, as (length, value).
+    pub(crate) fn longest<S: AsRef<str>>(&self, tokens: &[S], start: usize) -> Option<(usize, &T)> {
+        self.matches(tokens, start).next()
+    }
+
+    /// Every phrase that matches `tokens` from `start` word for word, longest first.
+    pub(crate) fn matches<'a: 't, 't, S: AsRef<str>>(
+        &'a self,
+        tokens: &'t [S],
+        start: usize,
+    ) -> impl Iterator<Item = (usize, &'a T)> + 't {
+        let rest = tokens.get(start..).unwrap_or(&[]);
+        let bucket = rest.first().and_then(|w| self.buckets.get(w.as_ref()));
+        bucket.into_iter().flatten().filter_map(move |s| {
+            let n = s.words.len();
+            let ok = rest.len() >= n
+                && s.words
+                    .iter()
+                    .zip(rest)
+                    .skip(1)
+                    .all(|(w, t)| **w == *t.as_ref());
+            ok.then_some((n, &s.value))
+        })
+    }
+
+    /// The phrase with the most words that matches from `start` when words stored after a
+    /// blank may be preceded by up to `max_gap` other tokens; returns the number of tokens
+    /// covered (through the last matched word) and the value.
+    pub(crate) fn longest_gapped<S: AsRef<str>>(
+        &self,
+        tokens: &[S],
+        start: usize,
+        max_gap: usize,
+    ) -> Option<(usize, &T)> {
+        let rest = tokens.get(start..).unwrap_or(&[]);
+        let bucket = rest.first().and_then(|w| self.buckets.get(w.as_ref()))?;
+        bucket.iter().find_map(|s| {
+            // Greedy leftmost matching finds a match whenever one exists.
+            let mut at = 0usize;
+            for (i, w) in s.words.iter().enumerate().skip(1) {
+                let gap = if s.gaps.get(i).copied().unwrap_or(false) {
+                    max_gap
+                } else {
+                    0
+                };
+                let last = at
+                    .saturating_add(1)
+                    .saturating_add(gap)
+                    .min(rest.len().saturating_sub(1));
+                let found =
+                    (at + 1..=last).find(|&k| rest.get(k).is_some_and(|t| **w == *t.as_ref()))?;
+                at = found;
+            }
+            Some((at + 1, &s.value))
+        })
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn splits_on_blanks_and_underscores() {
+        assert_eq!(
+            split_phrase("united_States  of_"),
+            vec!["UNITED".into(), "STATES".into(), "OF".into()] as Vec<Box<str>>
+        );
+    }
+
+    #[test]
+    fn matches_across_gaps_only_where_a_blank_allows() {
+        let (w, g) = split_phrase_gaps("ITHILEN TELEVISION");
+        assert_eq!(g, vec![false, true]);
+        let mut ix = PhraseIndex::new();
+        ix.insert_with_gaps(w, g, 1);
+        let (w, g) = split_phrase_gaps("ITHILEN_GOVERNMENT_RADIO_");
+        assert_eq!(g, vec![false, false, false]);
+        ix.insert_with_gaps(w, g, 2);
+        ix.finish();
+        let toks = ["ITHILEN", "STATE-RUN", "TELEVISION", "SAID"];
+        assert_eq!(ix.longest_gapped(&toks, 0, 5), Some((3, &1)));
+        assert_eq!(ix.longest_gapped(&toks, 0, 0), None);
+        assert_eq!(ix.longest(&toks, 0), None);
+        let toks = ["ITHILEN", "OFFICIAL", "GOVERNMENT", "RADIO"];
+        assert_eq!(ix.longest_gapped(&toks, 0, 5), None);
+        let toks = ["ITHILEN", "GOVERNMENT", "RADIO", "TELEVISION"];
+        assert_eq!(ix.longest_gapped(&toks, 0, 5), Some((3, &2)));
+    }
+
+    #[test]
+    fn forms_regular_plurals() {
+        let p = |s: &str| {
+            regular_plural(&split_phrase(s))
+                .map(|w| w.join(" "))
+                .unwrap_or_default()
+        };
+        assert_eq!(p("SECRETARY"), "SECRETARIES");
+        assert_eq!(p("WITNESS"), "WITNESSES");
+        assert_eq!(p("FOREIGN MINISTER"), "FOREIGN MINISTERS");
+        assert_eq!(p("ENVOY"), "ENVOYS");
+        assert_eq!(p("CHURCH"), "CHURCHES");
+        assert!(regular_plural(&split_phrase("ARMS")).is_none());
+    }
+
+    #[test]
+    fn longest_match_wins_and_the_last_loaded_wins_ties() {
+        let mut ix = PhraseIndex::new();
+        ix.insert(split_phrase("UNITED STATES"), 1);
+        ix.insert(split_phrase("UNITED"), 2);
+        ix.insert(split_phrase("UNITED STATES CONGRESS"), 3);
+        ix.insert(split_phrase("UNITED STATES"), 4);
+        ix.finish();
+        let toks = ["THE", "UNITED", "STATES", "SAID"];
+        assert_eq!(ix.longest(&toks, 1), Some((2, &4)));
+        assert_eq!(ix.longest(&toks, 0), None);
+        assert_eq!(ix.longest(&toks, 9), None);
+        assert_eq!(
+            ix.matches(&toks, 1).map(|m| *m.1).collect::<Vec<_>>(),
+            vec![4, 1, 2]
+        );
+    }
+}
