@@ -1,1 +1,287 @@
-//! The coding engine: parsed sentence plus dictionaries to events.
+//! The coding engine: a parsed sentence plus dictionaries to events.
+//!
+//! * [`CoderBuilder`] gathers the dictionaries (verbs with their patterns, actors, agents,
+//!   discards, issues) and the [`CoderOptions`], and compiles them once into a [`Coder`].
+//! * [`Coder`] is immutable, cheap to clone and `Send + Sync`: share it across threads.
+//!   [`Coder::code`] turns a [`ParsedSentence`] into [`Event`]s; [`Coder::code_detailed`]
+//!   also says why verbs did not code ([`Coding`]).
+//!
+//! The coder works over the dependency analysis every [`ParsedSentence`] carries, so it
+//! codes Treebank-derived, CoNLL-U and dyad's own parses alike; it never calls a parser.
+//! Each event carries the sentence id, the token ranges and character spans of source,
+//! verb and target, and the dictionary lines ([`dyad_types::SourceRef`]) of the pattern
+//! and of every actor and agent that produced it.
+//!
+//! # Dictionary syntaxes
+//!
+//! Verb blocks remember the syntax they were written in, and the coder follows the program
+//! that syntax was made for: TABARI/PETRARCH-1 patterns are matched over the words around
+//! the verb and passives are reversed only with a `by` agent; PETRARCH-2 patterns are
+//! matched over the subject and the verb's nominal dependents, passives are always
+//! reversed, and negated verbs take their negated code when a [`CodeOntology`] is given.
+//! Slash actor codes (`ELR/GAL`) are split into several actors when
+//! [`CoderOptions::split_slash_codes`] is set (PETRARCH-1) and kept whole otherwise.
+//! The steps of coding a sentence are listed in the `engine` module's source.
+//!
+//! ```
+//! use dyad_coder::{CoderBuilder, CoderOptions};
+//! use dyad_dict::{DictKind, DictionaryBuilder, VerbSyntax};
+//! use dyad_types::{ParsedSentence, Token};
+//!
+//! let dicts = DictionaryBuilder::new()
+//!     .text(DictKind::Actors, "demo.actors", "ARNOR [ARN]\nGONDOR [GON]\n")
+//!     .text(DictKind::Verbs(VerbSyntax::Tabari), "demo.verbs", "--- ACCUSE [112] ---\nACCUSE\n")
+//!     .build()?;
+//! let coder = CoderBuilder::new().dictionaries(dicts).options(CoderOptions::default()).build()?;
+//!
+//! // "Arnor accused Gondor": a subject, a verb and its object.
+//! let tok = |form: &str, xpos: &str, head: usize, deprel: &str| Token {
+//!     form: form.into(), lemma: "_".into(), upos: "_".into(), xpos: xpos.into(),
+//!     feats: "_".into(), head, deprel: deprel.into(), span: None,
+//! };
+//! let sentence = ParsedSentence {
+//!     id: "demo-1".into(),
+//!     text: "Arnor accused Gondor".into(),
+//!     tokens: vec![tok("Arnor", "NNP", 2, "nsubj"), tok("accused", "VBD", 0, "root"), tok("Gondor", "NNP", 2, "obj")],
+//!     ..Default::default()
+//! };
+//! let events = coder.code(&sentence);
+//! assert_eq!(events.len(), 1);
+//! assert_eq!((events[0].source.code.as_str(), events[0].target.code.as_str(), events[0].code.as_str()), ("ARN", "GON", "112"));
+//! assert_eq!(events[0].verb_tokens, (1, 2));
+//! # Ok::<(), Box<dyn std::error::Error>>(())
+//! ```
+#![deny(missing_docs)]
+
+mod engine;
+mod matcher;
+mod mentions;
+mod pico;
+mod view;
+
+use std::sync::Arc;
+
+use dyad_dict::Dictionaries;
+use dyad_types::{Event, ParsedSentence, SourceRef};
+
+pub use dyad_types;
+pub use pico::{CodeOntology, PicoError};
+
+/// Coding options, named as in PETRARCH's `PETR_config.ini`.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct CoderOptions {
+    /// Events need both a source and a target (`require_dyad`, default true).
+    pub require_dyad: bool,
+    /// Noun phrases of at most this many words that are not in the dictionaries become
+    /// actors coded by their quoted text (`new_actor_length`, default 0: off).
+    pub new_actor_length: usize,
+    /// Internal comma-delimited clauses of `comma_min..=comma_max` words are ignored.
+    pub comma_min: usize,
+    /// See [`CoderOptions::comma_min`]; 0 switches the rule off.
+    pub comma_max: usize,
+    /// Initial clauses (before the first comma) of `comma_bmin..=comma_bmax` words are ignored.
+    pub comma_bmin: usize,
+    /// See [`CoderOptions::comma_bmin`]; 0 switches the rule off (the default).
+    pub comma_bmax: usize,
+    /// Final clauses (after the last comma) of `comma_emin..=comma_emax` words are ignored.
+    pub comma_emin: usize,
+    /// See [`CoderOptions::comma_emin`]; 0 switches the rule off.
+    pub comma_emax: usize,
+    /// Split actor codes written with `/` (`ELR/GAL`) into one actor per code, as
+    /// PETRARCH-1 does; when false the code is kept whole, as UD-PETRARCH does.
+    pub split_slash_codes: bool,
+}
+
+impl Default for CoderOptions {
+    fn default() -> CoderOptions {
+        CoderOptions {
+            require_dyad: true,
+            new_actor_length: 0,
+            comma_min: 2,
+            comma_max: 8,
+            comma_bmin: 0,
+            comma_bmax: 0,
+            comma_emin: 2,
+            comma_emax: 8,
+            split_slash_codes: true,
+        }
+    }
+}
+
+/// Why a coder could not be built.
+#[derive(Debug, thiserror::Error)]
+#[non_exhaustive]
+pub enum BuildError {
+    /// The dictionaries hold no verbs: nothing could ever be coded.
+    #[error("the dictionaries hold no verbs")]
+    NoVerbs,
+}
+
+/// Gathers dictionaries and options, then builds a [`Coder`].
+#[derive(Clone, Debug, Default)]
+pub struct CoderBuilder {
+    dicts: Dictionaries,
+    options: CoderOptions,
+    ontology: CodeOntology,
+}
+
+impl CoderBuilder {
+    /// A builder with no dictionaries and default options.
+    pub fn new() -> CoderBuilder {
+        CoderBuilder::default()
+    }
+
+    /// The compiled dictionaries (verbs, actors, agents, discards, issues).
+    pub fn dictionaries(mut self, dicts: Dictionaries) -> CoderBuilder {
+        self.dicts = dicts;
+        self
+    }
+
+    /// The internal coding ontology (PICO) used to code negated verbs as PETRARCH-2 does;
+    /// without one, negation is left to the patterns.
+    pub fn ontology(mut self, ontology: CodeOntology) -> CoderBuilder {
+        self.ontology = ontology;
+        self
+    }
+
+    /// The coding options.
+    pub fn options(mut self, options: CoderOptions) -> CoderBuilder {
+        self.options = options;
+        self
+    }
+
+    /// Compiles the patterns and returns the coder.
+    pub fn build(&self) -> Result<Coder, BuildError> {
+        let verbs = self.dicts.verbs();
+        if verbs.entries().is_empty() {
+            return Err(BuildError::NoVerbs);
+        }
+        let compiled = verbs
+            .blocks()
+            .iter()
+            .map(|b| matcher::compile(&b.patterns, verbs))
+            .collect();
+        Ok(Coder {
+            inner: Arc::new(Inner {
+                dicts: self.dicts.clone(),
+                compiled,
+                options: self.options.clone(),
+                ontology: self.ontology.clone(),
+            }),
+        })
+    }
+}
+
+pub(crate) struct Inner {
+    pub(crate) dicts: Dictionaries,
+    /// Compiled patterns, by verb block id.
+    pub(crate) compiled: Vec<Vec<matcher::Compiled>>,
+    pub(crate) options: CoderOptions,
+    pub(crate) ontology: CodeOntology,
+}
+
+/// The coding engine. Immutable; clones share the compiled dictionaries.
+#[derive(Clone)]
+pub struct Coder {
+    inner: Arc<Inner>,
+}
+
+impl std::fmt::Debug for Coder {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.debug_struct("Coder")
+            .field("options", &self.inner.options)
+            .finish_non_exhaustive()
+    }
+}
+
+impl Coder {
+    /// The events of one sentence (possibly none). Never fails and never panics on
+    /// unusual input: malformed trees (cycles, heads out of range) are read defensively.
+    pub fn code(&self, sentence: &ParsedSentence) -> Vec<Event> {
+        self.code_detailed(sentence).events
+    }
+
+    /// The events of one sentence together with what happened to every verb.
+    pub fn code_detailed(&self, sentence: &ParsedSentence) -> Coding {
+        engine::code(&self.inner, sentence)
+    }
+
+    /// The options the coder was built with.
+    pub fn options(&self) -> &CoderOptions {
+        &self.inner.options
+    }
+}
+
+/// The full result of coding a sentence.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct Coding {
+    /// The events, in the order their verbs occur, without duplicates.
+    pub events: Vec<Event>,
+    /// What happened to the sentence as a whole.
+    pub outcome: Outcome,
+    /// Every dictionary verb found, with its code and why it did not code if it did not.
+    pub verbs: Vec<VerbReport>,
+}
+
+/// What happened to a sentence as a whole.
+#[derive(Clone, Debug, PartialEq, Eq)]
+#[non_exhaustive]
+pub enum Outcome {
+    /// At least one event.
+    Coded,
+    /// Verbs or actors were missing: no event.
+    NoEvents,
+    /// The sentence had no tokens.
+    Empty,
+    /// A discard phrase matched: the sentence (or, when `story`, its whole story) is not coded.
+    Discarded {
+        /// True for story-level discards (`+` entries).
+        story: bool,
+        /// The discard entry that matched.
+        entry: SourceRef,
+    },
+}
+
+/// One dictionary verb found in a sentence.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct VerbReport {
+    /// Token range of the verb (with its particles).
+    pub tokens: (usize, usize),
+    /// The verb's base form in the dictionary.
+    pub verb: String,
+    /// The code that applied (`---` for a null code).
+    pub code: String,
+    /// The pattern that matched, if any.
+    pub pattern: Option<String>,
+    /// Why the verb produced no event, if it produced none.
+    pub rejection: Option<Rejection>,
+}
+
+/// Why a verb produced no event.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+#[non_exhaustive]
+pub enum Rejection {
+    /// The verb or its matching pattern has the null code `---`.
+    NullCode,
+    /// No source actor (and `require_dyad` is on).
+    NoSource,
+    /// No target actor (and `require_dyad` is on).
+    NoTarget,
+    /// Source and target were the same actor.
+    SameActor,
+    /// Its events were made redundant by another verb's (an open complement that says
+    /// what was done, a reported statement, or a dyad whose clause contains it).
+    Superseded,
+}
+
+#[cfg(test)]
+mod send_sync {
+    fn assert_send_sync<T: Send + Sync + Clone>() {}
+    #[test]
+    fn coder_is_send_sync_clone() {
+        assert_send_sync::<super::Coder>();
+    }
+}
+
+#[cfg(test)]
+mod tests;

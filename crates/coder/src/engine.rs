@@ -1,0 +1,1101 @@
+//! The coding procedure for one sentence.
+//!
+//! 1. Discards: a sentence containing a discard phrase is not coded.
+//! 2. Comma rule: short comma-delimited clauses (appositions, attributions) are masked,
+//!    unless they hold a member of a coordinated list or the sentence's main predicate.
+//! 3. Actor and agent phrases are found (longest match, left to right) and grouped into
+//!    noun phrases through the dependency tree ([`crate::mentions`]).
+//! 4. Every dictionary verb is coded: the patterns of its block(s) are tried longest first;
+//!    the first that matches gives the code and any designated actors (`$`, `+`, `%`, `^`);
+//!    otherwise the verb's own code applies. TABARI/PETRARCH-1 patterns are matched over
+//!    the words around the verb (the clause after it); PETRARCH-2 patterns over the verb's
+//!    subject and its nominal dependents only. With a coding ontology (PICO), a negated
+//!    PETRARCH-2 verb takes the negated code.
+//! 5. Source and target not designated by the pattern come from the dependency tree: the
+//!    subject (climbing through open complements, coordination, relative clauses and
+//!    pronouns) is the source, the first actor after the verb in its clause the target;
+//!    in the passive the subject is the target and the `by` agent the source (TABARI
+//!    reverses only when there is a `by` agent; PETRARCH-2 always).
+//! 6. One event per source × target actor (compound actors), plus the reciprocal event of a
+//!    pair code (`[032:033]`).
+//! 7. Redundant events are dropped ([`superseded`]): a default-coded verb yields to its
+//!    coded open complement, reported events yield to the statement that reports them, and
+//!    one-sided events yield to the dyad whose clause contains them. Subordinate codes
+//!    (`023?`) are kept only when nothing else codes.
+
+use std::collections::HashSet;
+
+use dyad_dict::{DiscardScope, EventCode, VerbMatch, VerbSyntax};
+use dyad_types::{ActorMention, Event, ParsedSentence};
+
+use crate::matcher::{match_side, Bindings, Compiled, Context};
+use crate::mentions::{core, Actor, Hit, HitKind, Hits, ResolveOpts, Resolver};
+use crate::view::View;
+use crate::{Coding, Inner, Outcome, Rejection, VerbReport};
+
+struct Ctx<'r, 'v, 'a> {
+    r: &'r Resolver<'v, 'a>,
+}
+
+impl Context for Ctx<'_, '_, '_> {
+    fn words(&self) -> &[String] {
+        &self.r.v.words
+    }
+
+    fn lemmas(&self) -> &[String] {
+        &self.r.v.lemmas
+    }
+
+    fn actor_at(&self, t: usize, compound: bool) -> Option<(usize, usize)> {
+        self.r.hits.get(t)?;
+        if self.r.v.masked.get(t).copied().unwrap_or(true) {
+            return None;
+        }
+        let h = self.r.np_head(t);
+        let mut end = core(self.r.v, h).last().copied().unwrap_or(t).max(t);
+        if let Some(hit) = self.r.hits.get(t) {
+            end = end.max(hit.end.saturating_sub(1));
+        }
+        if compound {
+            for c in conjuncts(self.r.v, h) {
+                end = end.max(core(self.r.v, c).last().copied().unwrap_or(c));
+            }
+        }
+        Some((h, end))
+    }
+
+    fn phrase_at(&self, t: usize) -> Option<(usize, usize)> {
+        let v = self.r.v;
+        if v.masked.get(t).copied().unwrap_or(true) || v.is_punct(t) {
+            return None;
+        }
+        let h = self.r.np_head(t);
+        if !v.is_nominal(h) {
+            return None;
+        }
+        Some((h, core(v, h).last().copied().unwrap_or(t).max(t)))
+    }
+
+    fn is_compound(&self, h: usize) -> bool {
+        self.r.resolve(h).iter().filter(|a| !a.is_null()).count() >= 2
+    }
+}
+
+fn conjuncts(v: &View<'_>, h: usize) -> Vec<usize> {
+    let mut out = Vec::new();
+    let mut stack = vec![h];
+    while let Some(k) = stack.pop() {
+        if out.len() > v.len() {
+            break;
+        }
+        for &c in v.children.get(k).map(|x| x.as_slice()).unwrap_or(&[]) {
+            if v.base_rel(c) == "conj" && !out.contains(&c) {
+                out.push(c);
+                stack.push(c);
+            }
+        }
+    }
+    out
+}
+
+/// Masks comma-delimited clauses whose length (in words) falls in the configured ranges.
+fn comma_mask(v: &mut View<'_>, o: &crate::CoderOptions) {
+    let n = v.len();
+    let commas: Vec<usize> = (0..n).filter(|&i| v.words[i] == ",").collect();
+    if commas.is_empty() {
+        return;
+    }
+    let words_in = |v: &View<'_>, a: usize, b: usize| (a..b).filter(|&i| !v.is_punct(i)).count();
+    let mut spans: Vec<(usize, usize)> = Vec::new();
+    // Beginning clause.
+    if o.comma_bmax > 0 {
+        let first = commas[0];
+        let len = words_in(v, 0, first);
+        if len >= o.comma_bmin && len <= o.comma_bmax {
+            spans.push((0, first + 1));
+        }
+    }
+    // Internal clauses.
+    if o.comma_max > 0 {
+        for w in commas.windows(2) {
+            let (a, b) = (w[0], w[1]);
+            let len = words_in(v, a + 1, b);
+            if len >= o.comma_min && len <= o.comma_max {
+                spans.push((a, b));
+            }
+        }
+    }
+    // End clause.
+    if o.comma_emax > 0 {
+        if let Some(&last) = commas.last() {
+            let len = words_in(v, last + 1, n);
+            if len >= o.comma_emin && len <= o.comma_emax {
+                spans.push((last, n));
+            }
+        }
+    }
+    for (a, b) in spans {
+        // A segment holding an item of a coordinated list ("Mordor, the Shire, Fornost and
+        // Bree") is part of the list, not a parenthetical clause.
+        let b = b.min(n);
+        let has_conj = |k: usize| {
+            v.children
+                .get(k)
+                .is_some_and(|c| c.iter().any(|&x| v.base_rel(x) == "conj"))
+        };
+        let list_item = (a..b).any(|i| {
+            let outside = v
+                .heads
+                .get(i)
+                .copied()
+                .flatten()
+                .filter(|&h| h < a || h >= b);
+            match (v.base_rel(i), outside) {
+                ("conj", Some(_)) => true,
+                // "Mordor, the Shire, Arnor and Bree": an apposition inside a coordination.
+                ("appos", Some(h)) => has_conj(h) || has_conj(i),
+                _ => false,
+            }
+        });
+        // Nor is the clause that holds the sentence's main predicate.
+        let holds_root =
+            (a..b).any(|i| v.heads.get(i).copied().flatten().is_none() && !v.is_punct(i));
+        if list_item || holds_root {
+            continue;
+        }
+        for i in a..b {
+            // Keep final punctuation visible; it names nothing anyway.
+            v.masked[i] = true;
+        }
+    }
+}
+
+fn find_hits(inner: &Inner, v: &View<'_>) -> Vec<Hit> {
+    let n = v.len();
+    let date = v.s.date;
+    let mut hits = Vec::new();
+    let mut covered = vec![false; n];
+    let mut i = 0;
+    while i < n {
+        if v.masked[i] {
+            i += 1;
+            continue;
+        }
+        if let Some(m) = inner.dicts.actors().longest_match(&v.words, i) {
+            let end = (i + m.len.max(1)).min(n);
+            if (i..end).all(|k| !v.masked[k]) {
+                hits.push(Hit {
+                    start: i,
+                    end,
+                    kind: HitKind::Actor(m.entry.code_on(date).map(str::to_string)),
+                    entry: m.phrase_at.clone(),
+                });
+                for c in covered.iter_mut().take(end).skip(i) {
+                    *c = true;
+                }
+                i = end;
+                continue;
+            }
+        }
+        i += 1;
+    }
+    let mut i = 0;
+    while i < n {
+        if v.masked[i] || covered[i] {
+            i += 1;
+            continue;
+        }
+        if let Some(m) = inner.dicts.agents().longest_match(&v.words, i) {
+            let end = (i + m.len.max(1)).min(n);
+            if (i..end).all(|k| !v.masked[k] && !covered[k]) {
+                hits.push(Hit {
+                    start: i,
+                    end,
+                    kind: HitKind::Agent {
+                        code: m.entry.code.to_string(),
+                        prefix: m.entry.placement == dyad_dict::AgentPlacement::Prefix,
+                    },
+                    entry: m.entry.at.clone(),
+                });
+                i = end;
+                continue;
+            }
+        }
+        i += 1;
+    }
+    hits
+}
+
+/// Relations of tokens that are never coded as verbs themselves.
+fn non_coding_rel(v: &View<'_>, i: usize) -> bool {
+    matches!(
+        v.base_rel(i),
+        "aux" | "cop" | "amod" | "compound" | "case" | "mark" | "det"
+    )
+}
+
+/// The tokens of verb `x`'s clause: its subtree without coordinated clauses or parataxis.
+fn clause_tokens(v: &View<'_>, x: usize) -> Vec<usize> {
+    let mut out = Vec::new();
+    let mut stack = vec![x];
+    while let Some(k) = stack.pop() {
+        if out.len() > v.len() {
+            break;
+        }
+        out.push(k);
+        for &c in v.children.get(k).map(|c| c.as_slice()).unwrap_or(&[]) {
+            let r = v.base_rel(c);
+            let clausal_conj = r == "conj" && k == x && (v.is_verb(c) || has_subject(v, c));
+            if clausal_conj || r == "parataxis" {
+                continue;
+            }
+            stack.push(c);
+        }
+    }
+    out.sort_unstable();
+    out
+}
+
+/// The clause without its embedded finite or adverbial clauses: what PETRARCH-2 patterns
+/// look at after the verb.
+fn nominal_part(v: &View<'_>, x: usize, clause: &[usize]) -> Vec<usize> {
+    let cut: Vec<usize> = clause
+        .iter()
+        .copied()
+        .filter(|&t| {
+            t != x
+                && matches!(
+                    v.rel(t),
+                    "ccomp" | "advcl" | "acl:relcl" | "parataxis" | "csubj" | "csubj:pass"
+                )
+                && !open_complement(v, t)
+        })
+        .collect();
+    clause
+        .iter()
+        .copied()
+        .filter(|&t| !cut.iter().any(|&c| v.dominated_by(t, c)))
+        .collect()
+}
+
+/// English verbs whose object is the understood subject of their infinitive ("urge X to",
+/// "ask X to", "force X to"): a closed class of asking, telling and causing verbs.
+const OBJECT_CONTROL: &[&str] = &[
+    "ADVISE",
+    "ALLOW",
+    "APPEAL",
+    "ASK",
+    "AUTHORIZE",
+    "BEG",
+    "CALL",
+    "CAUSE",
+    "CHALLENGE",
+    "COMMAND",
+    "COMPEL",
+    "CONVINCE",
+    "DARE",
+    "DIRECT",
+    "ENABLE",
+    "ENCOURAGE",
+    "EXHORT",
+    "EXPECT",
+    "FORBID",
+    "FORCE",
+    "HELP",
+    "IMPLORE",
+    "INSTRUCT",
+    "INVITE",
+    "LEAD",
+    "OBLIGE",
+    "ORDER",
+    "PERMIT",
+    "PERSUADE",
+    "PRESS",
+    "PRESSURE",
+    "PRESSURIZE",
+    "PROMPT",
+    "PUSH",
+    "REMIND",
+    "REQUEST",
+    "REQUIRE",
+    "TELL",
+    "TEACH",
+    "TEMPT",
+    "URGE",
+    "WANT",
+    "WARN",
+];
+
+/// Whether verb `p` passes control of its infinitive to its object, judged from its lemma
+/// or, without one, from its form (regular inflections stripped).
+fn object_control(v: &View<'_>, p: usize) -> bool {
+    let lemma = v.lemmas.get(p).map(String::as_str).unwrap_or("");
+    let form = v.words.get(p).map(String::as_str).unwrap_or("");
+    let candidates = [
+        lemma,
+        form,
+        form.strip_suffix("ED").unwrap_or(""),
+        form.strip_suffix("D").unwrap_or(""),
+        form.strip_suffix("S").unwrap_or(""),
+        form.strip_suffix("ING").unwrap_or(""),
+    ];
+    let irregular = matches!(
+        form,
+        "TOLD" | "ASKED" | "LED" | "TAUGHT" | "FORBADE" | "FORBIDDEN" | "BADE"
+    );
+    irregular
+        || candidates
+            .iter()
+            .any(|c| !c.is_empty() && OBJECT_CONTROL.contains(c))
+}
+
+/// An open complement: `xcomp`, or a subjectless to-infinitive a parser attached as
+/// `advcl` ("vowed on Thursday to wage war").
+fn open_complement(v: &View<'_>, y: usize) -> bool {
+    match v.base_rel(y) {
+        "xcomp" => true,
+        "advcl" => {
+            !has_subject(v, y)
+                && v.children.get(y).is_some_and(|k| {
+                    k.iter()
+                        .any(|&c| v.base_rel(c) == "mark" && v.words[c] == "TO")
+                })
+        }
+        _ => false,
+    }
+}
+
+fn has_subject(v: &View<'_>, x: usize) -> bool {
+    v.children
+        .get(x)
+        .is_some_and(|k| k.iter().any(|&c| v.is_subj_rel(c) || v.is_pass_subj_rel(c)))
+}
+
+/// The subject of verb `x`: its own, or one inherited through control, coordination,
+/// relative clauses and pronoun reference. Returns the head token and whether that
+/// subject is the verb's own passive subject.
+fn subject_of(v: &View<'_>, x: usize) -> Option<(usize, bool)> {
+    let mut k = x;
+    let mut pronoun: Option<(usize, bool)> = None;
+    for _ in 0..10 {
+        let own = v.children.get(k).and_then(|kids| {
+            kids.iter()
+                .copied()
+                .find(|&c| v.is_subj_rel(c) || v.is_pass_subj_rel(c))
+        });
+        // A governing clause whose subject was masked (a parenthetical attribution such as
+        // ", a senior official said") lends no subject.
+        if own.is_some_and(|s| v.masked[s]) && k != x {
+            break;
+        }
+        if let Some(s) = own {
+            let passive = k == x && v.is_pass_subj_rel(s);
+            if !v.is_pronoun(s) {
+                return Some((s, passive));
+            }
+            if pronoun.is_none() {
+                pronoun = Some((s, passive));
+            }
+        }
+        let parent = match v.heads.get(k).copied().flatten() {
+            Some(p) => p,
+            None => break,
+        };
+        match v.base_rel(k) {
+            _ if own.is_none() && open_complement(v, k) => {
+                // Object control with verbs of asking and causing: "urged Bree to help";
+                // otherwise the subject controls ("hosted Osgiliath to celebrate").
+                let object = v
+                    .children
+                    .get(parent)
+                    .and_then(|kids| kids.iter().copied().find(|&c| v.is_obj_rel(c)));
+                if let Some(o) = object.filter(|_| object_control(v, parent)) {
+                    return Some((o, false));
+                }
+                k = parent;
+            }
+            "conj" if own.is_none() => k = parent,
+            "acl" if own.is_none() && !v.is_nominal(parent) => k = parent,
+            "acl" if own.is_none() => {
+                // "the parade supporting Gondor": the modified noun acts; a past participle
+                // ("troops sent by X") is passive, its noun the target.
+                let passive = v.xpos(k) == "VBN";
+                return Some((parent, passive && k == x));
+            }
+            "xcomp" | "conj" | "ccomp" | "advcl" | "parataxis" if pronoun.is_some() => k = parent,
+            _ => break,
+        }
+    }
+    pronoun
+}
+
+struct Roles {
+    sources: Vec<Actor>,
+    targets: Vec<Actor>,
+}
+
+fn first_actor_after(
+    r: &Resolver<'_, '_>,
+    clause: &[usize],
+    after: usize,
+    exclude: &HashSet<String>,
+    skip: &HashSet<usize>,
+) -> Vec<Actor> {
+    let v = r.v;
+    let mut fallback: Vec<Actor> = Vec::new();
+    let mut done: HashSet<usize> = HashSet::new();
+    for &t in clause.iter().filter(|&&t| t >= after) {
+        // Dictionary actors, or (with new_actor_length) any noun phrase head.
+        let candidate = r.hits.get(t).is_some()
+            || (r.opts.new_actor_length > 0 && v.is_nominal(t) && r.np_head(t) == t);
+        if v.masked[t] || skip.contains(&t) || !candidate {
+            continue;
+        }
+        let h = r.np_head(t);
+        if !done.insert(h) || skip.contains(&h) {
+            continue;
+        }
+        let found = r.resolve(h);
+        // A group is passed over only when all its actors are excluded (the source itself).
+        let all_excluded = found
+            .iter()
+            .filter(|a| !a.is_null())
+            .all(|a| exclude.contains(&a.code));
+        let good: Vec<Actor> = if all_excluded {
+            Vec::new()
+        } else {
+            found.iter().filter(|a| !a.is_null()).cloned().collect()
+        };
+        if good.iter().any(|a| !a.null_actor) {
+            return good
+                .into_iter()
+                .filter(|a| !a.null_actor || !a.code.starts_with("---"))
+                .collect();
+        }
+        if fallback.is_empty() && !good.is_empty() {
+            fallback = good;
+        }
+    }
+    fallback
+}
+
+/// TABARI's default source: the first actor from the start of the sentence, before the
+/// verb, whose code is not excluded.
+fn first_actor_before(
+    r: &Resolver<'_, '_>,
+    before: usize,
+    exclude: &HashSet<String>,
+) -> Vec<Actor> {
+    let v = r.v;
+    let mut done: HashSet<usize> = HashSet::new();
+    for t in 0..before.min(v.len()) {
+        if v.masked[t] || r.hits.get(t).is_none() {
+            continue;
+        }
+        let h = r.np_head(t);
+        if !done.insert(h) {
+            continue;
+        }
+        let good: Vec<Actor> = r
+            .resolve(h)
+            .into_iter()
+            .filter(|a| !a.null_actor && !exclude.contains(&a.code))
+            .collect();
+        if !good.is_empty() {
+            return good;
+        }
+    }
+    Vec::new()
+}
+
+/// The "by" agent of a passive verb: its `obl:agent` (or `by` oblique), or one a parser
+/// hung on an adverb of the verb ("opposed earlier by Osgiliath").
+fn agent_of(v: &View<'_>, x: usize) -> Option<usize> {
+    let kids = v.children.get(x)?;
+    if let Some(&a) = kids.iter().find(|&&c| v.is_agent(c)) {
+        return Some(a);
+    }
+    kids.iter()
+        .filter(|&&c| v.base_rel(c) == "advmod")
+        .flat_map(|&c| {
+            v.children
+                .get(c)
+                .map(|k| k.as_slice())
+                .unwrap_or(&[])
+                .iter()
+                .copied()
+        })
+        .find(|&g| v.is_obl_rel(g) && v.case_of(g) == Some("BY"))
+}
+
+/// `agent_needed`: TABARI reverses source and target in the passive only when a "by" agent
+/// is present; PETRARCH-2 (and UD-PETRARCH) whenever the verb is passive.
+fn default_roles(r: &Resolver<'_, '_>, m: &VerbMatch<'_>, x: usize, agent_needed: bool) -> Roles {
+    let v = r.v;
+    let clause = clause_tokens(v, x);
+    let subj = subject_of(v, x);
+    let agent = agent_of(v, x);
+    let has_agent = agent.is_some();
+    let passive = (v.is_passive(x) || subj.is_some_and(|(_, p)| p)) && (has_agent || !agent_needed);
+    let subj_actors = match subj {
+        Some((s, _)) => r.resolve(s),
+        // An infinitive whose controller could not be found (a misattached "to" clause):
+        // TABARI's default, the first actor before the verb. Gerund adverbials ("after
+        // leaving Eriador") and other subjectless clauses get no source.
+        None if open_complement(v, x) => first_actor_before(r, m.start, &HashSet::new()),
+        None => Vec::new(),
+    };
+    let mut skip: HashSet<usize> = HashSet::new();
+    if let Some((s, _)) = subj {
+        skip.extend(v.subtree(s));
+    }
+    if passive {
+        let exclude: HashSet<String> = subj_actors.iter().map(|a| a.code.clone()).collect();
+        let sources = match agent {
+            Some(a) => r.resolve(a),
+            // No agent: the first actor among the verb's own nominal dependents ("was shot
+            // dead in Osgiliath"), not one inside an embedded clause.
+            None => first_actor_after(r, &nominal_part(v, x, &clause), m.end, &exclude, &skip),
+        };
+        Roles {
+            sources,
+            targets: subj_actors,
+        }
+    } else {
+        let exclude: HashSet<String> = subj_actors
+            .iter()
+            .filter(|a| !a.is_null())
+            .map(|a| a.code.clone())
+            .collect();
+        let targets = first_actor_after(r, &clause, m.end, &exclude, &skip);
+        Roles {
+            sources: subj_actors,
+            targets,
+        }
+    }
+}
+
+/// Codes one sentence.
+/// What one verb produced before the sentence-level selection.
+struct VerbEvents {
+    /// The verb token.
+    x: usize,
+    /// Index of the verb's report in [`Coding::verbs`].
+    report: usize,
+    events: Vec<Event>,
+    /// Events of subordinate codes (`023?`): kept only when nothing else codes.
+    subordinate: Vec<Event>,
+    /// Tokens of the words the verb's pattern consumed.
+    pattern_words: Vec<usize>,
+    /// The code came from a pattern, not the verb's default.
+    patterned: bool,
+}
+
+/// Everything the per-verb step needs about the sentence.
+struct Sentence<'i, 'r, 'v, 'a> {
+    inner: &'i Inner,
+    s: &'a ParsedSentence,
+    r: &'r Resolver<'v, 'a>,
+}
+
+/// Codes one sentence.
+pub(crate) fn code(inner: &Inner, s: &ParsedSentence) -> Coding {
+    let mut coding = Coding {
+        events: Vec::new(),
+        outcome: Outcome::NoEvents,
+        verbs: Vec::new(),
+    };
+    if s.tokens.is_empty() {
+        coding.outcome = Outcome::Empty;
+        return coding;
+    }
+    let mut v = View::new(s);
+    // Discards and issues look at the words of the text (the tokens when there is none).
+    let mut words_for_lists = dyad_dict::text_words(&s.text);
+    if words_for_lists.is_empty() {
+        words_for_lists = v.words.clone();
+    }
+    if let Some(e) = inner.dicts.discards().check_words(&words_for_lists) {
+        coding.outcome = Outcome::Discarded {
+            story: e.scope == DiscardScope::Story,
+            entry: e.at.clone(),
+        };
+        return coding;
+    }
+    comma_mask(&mut v, &inner.options);
+    let hits = Hits::new(v.len(), find_hits(inner, &v));
+    let r = Resolver {
+        v: &v,
+        hits: &hits,
+        opts: ResolveOpts {
+            new_actor_length: inner.options.new_actor_length,
+            split_slash: inner.options.split_slash_codes,
+        },
+    };
+    let cx = Sentence { inner, s, r: &r };
+    let verbs = inner.dicts.verbs();
+
+    let mut used_verb_tokens = vec![false; v.len()];
+    let mut coded: Vec<VerbEvents> = Vec::new();
+    for x in 0..v.len() {
+        if used_verb_tokens[x] || v.masked[x] || !v.is_verb(x) || non_coding_rel(&v, x) {
+            continue;
+        }
+        // Every verb entry with this form (a verb may be listed in several blocks): the
+        // longest forms; patterns of all their blocks compete, the last-loaded code that
+        // is not null is the default.
+        let all: Vec<VerbMatch<'_>> = verbs.matches_at(&v.words, x).collect();
+        let Some(best_len) = all.iter().map(|m| m.end - m.start).max() else {
+            continue;
+        };
+        let ms: Vec<VerbMatch<'_>> = all
+            .into_iter()
+            .filter(|m| m.end - m.start == best_len)
+            .collect();
+        let Some(m) = ms
+            .iter()
+            .rev()
+            .find(|m| !m.entry.code.is_null())
+            .or(ms.first())
+            .copied()
+        else {
+            continue;
+        };
+        if (m.start..m.end).any(|k| v.masked.get(k).copied().unwrap_or(true)) {
+            continue;
+        }
+        for u in used_verb_tokens.iter_mut().take(m.end).skip(m.start) {
+            *u = true;
+        }
+        let (report, events) = code_verb(&cx, x, &m, &ms);
+        if let Some(mut e) = events {
+            e.report = coding.verbs.len();
+            coded.push(e);
+        }
+        coding.verbs.push(report);
+    }
+
+    let dropped = superseded(&v, &coded);
+    let mut seen: HashSet<(String, String, String)> = HashSet::new();
+    let mut push = |coding: &mut Coding, ev: &Event| {
+        if seen.insert((
+            ev.source.code.clone(),
+            ev.target.code.clone(),
+            ev.code.clone(),
+        )) {
+            coding.events.push(ev.clone());
+        }
+    };
+    for ve in &coded {
+        let mut kept = 0;
+        for (k, ev) in ve.events.iter().enumerate() {
+            if !dropped.contains(&(ve.x, k)) {
+                push(&mut coding, ev);
+                kept += 1;
+            }
+        }
+        if kept == 0 && !ve.events.is_empty() {
+            if let Some(rep) = coding.verbs.get_mut(ve.report) {
+                rep.rejection = Some(Rejection::Superseded);
+            }
+        }
+    }
+    if coding.events.is_empty() {
+        for ve in &coded {
+            for ev in &ve.subordinate {
+                push(&mut coding, ev);
+            }
+        }
+    }
+    if !coding.events.is_empty() {
+        coding.outcome = Outcome::Coded;
+        let issues = inner.dicts.issues();
+        if !issues.is_empty() {
+            let found = issues.find_words(&words_for_lists);
+            for e in coding.events.iter_mut() {
+                e.issues = found.counts.clone();
+            }
+        }
+    }
+    coding
+}
+
+/// Codes one dictionary verb: pattern, code, source and target, events.
+fn code_verb(
+    cx: &Sentence<'_, '_, '_, '_>,
+    x: usize,
+    m: &VerbMatch<'_>,
+    ms: &[VerbMatch<'_>],
+) -> (VerbReport, Option<VerbEvents>) {
+    let (inner, s, r) = (cx.inner, cx.s, cx.r);
+    let v = r.v;
+    let verbs = inner.dicts.verbs();
+    let ctx = Ctx { r };
+    let mut report = VerbReport {
+        tokens: (m.start, m.end),
+        verb: m.entry.base.to_string(),
+        code: String::new(),
+        pattern: None,
+        rejection: None,
+    };
+
+    // Patterns. TABARI-style patterns are matched over the words around the verb;
+    // PETRARCH-2 patterns over the verb's subject (before) and its nominal dependents
+    // (after), not over embedded clauses.
+    let p2 = m.block.syntax == VerbSyntax::Petrarch2;
+    let clause = clause_tokens(v, x);
+    let pre: Vec<usize> = if p2 {
+        match subject_of(v, x) {
+            Some((sj, _)) => v
+                .subtree(sj)
+                .into_iter()
+                .filter(|&t| t < m.start && !v.masked[t])
+                .collect(),
+            None => Vec::new(),
+        }
+    } else {
+        (0..m.start).filter(|&t| !v.masked[t]).collect()
+    };
+    let post: Vec<usize> = if p2 {
+        nominal_part(v, x, &clause)
+            .into_iter()
+            .filter(|&t| t >= m.end && !v.masked[t])
+            .collect()
+    } else {
+        clause
+            .iter()
+            .copied()
+            .filter(|&t| t >= m.end && !v.masked[t])
+            .collect()
+    };
+    let mut blocks: Vec<u32> = Vec::new();
+    for mm in ms {
+        if !blocks.contains(&mm.entry.block.0) {
+            blocks.push(mm.entry.block.0);
+        }
+    }
+    let mut candidates: Vec<&Compiled> = blocks
+        .iter()
+        .filter_map(|b| inner.compiled.get(*b as usize))
+        .flat_map(|ps| ps.iter())
+        .collect();
+    if blocks.len() > 1 {
+        candidates.sort_by_key(|p| std::cmp::Reverse(p.weight));
+    }
+    let mut chosen: Option<(&Compiled, Bindings)> = None;
+    'pat: for p in candidates {
+        // TABARI's complex and discard codes are not implemented by PETRARCH: such a
+        // pattern is passed over.
+        if matches!(p.code.code.as_deref(), Some("+++") | Some("###")) {
+            continue;
+        }
+        for before in &p.before {
+            for after in &p.after {
+                let mut b = Bindings::default();
+                if !before.is_empty()
+                    && !match_side(&ctx, verbs, before, &pre, false, p.verb_joined, &mut b)
+                {
+                    continue;
+                }
+                if !after.is_empty() && !match_side(&ctx, verbs, after, &post, true, false, &mut b)
+                {
+                    continue;
+                }
+                chosen = Some((p, b));
+                break 'pat;
+            }
+        }
+    }
+    let mut code: EventCode = match &chosen {
+        Some((p, _)) => p.code.clone(),
+        None => m.entry.code.clone(),
+    };
+    if p2 && !inner.ontology.is_empty() && v.is_negated(x) {
+        let neg = |c: &Option<Box<str>>| -> Option<Box<str>> {
+            c.as_deref()
+                .map(|c| inner.ontology.negate(c).unwrap_or(c).into())
+        };
+        code = EventCode {
+            code: neg(&code.code),
+            pair: neg(&code.pair),
+        };
+    }
+    report.code = code.to_string();
+    report.pattern = chosen.as_ref().map(|(p, _)| p.text.to_string());
+    if code.is_null() {
+        report.rejection = Some(Rejection::NullCode);
+        return (report, None);
+    }
+
+    // Roles.
+    let bindings = chosen.as_ref().map(|(_, b)| b.clone()).unwrap_or_default();
+    let (sources, targets) = roles(r, m, x, p2, &bindings);
+    let null = || Actor {
+        code: String::new(),
+        null_actor: true,
+        base: String::new(),
+        tokens: (0, 0),
+        entries: Vec::new(),
+    };
+    let sources: Vec<Actor> = sources.into_iter().filter(|a| !a.code.is_empty()).collect();
+    let targets: Vec<Actor> = targets.into_iter().filter(|a| !a.code.is_empty()).collect();
+    let src_list = if sources.is_empty() {
+        vec![null()]
+    } else {
+        sources
+    };
+    let tgt_list = if targets.is_empty() {
+        vec![null()]
+    } else {
+        targets
+    };
+
+    let mut out = VerbEvents {
+        x,
+        report: 0,
+        events: Vec::new(),
+        subordinate: Vec::new(),
+        pattern_words: bindings.words.clone(),
+        patterned: chosen.is_some(),
+    };
+    let mut rejection = None;
+    for sa in &src_list {
+        for ta in &tgt_list {
+            for (src, tgt, c) in [
+                (sa, ta, code.code.as_deref()),
+                (ta, sa, code.pair.as_deref()),
+            ] {
+                let Some(c) = c else { continue };
+                if inner.options.require_dyad && (src.is_null() || tgt.is_null()) {
+                    rejection.get_or_insert(if src.is_null() {
+                        Rejection::NoSource
+                    } else {
+                        Rejection::NoTarget
+                    });
+                    continue;
+                }
+                if !src.is_null() && src.code == tgt.code {
+                    rejection.get_or_insert(Rejection::SameActor);
+                    continue;
+                }
+                let (bare, sub) = match c.strip_suffix('?') {
+                    Some(b) => (b, true),
+                    None => (c.trim_end_matches('!'), false),
+                };
+                let ev = make_event(s, m, src, tgt, bare, chosen.as_ref().map(|(p, _)| *p));
+                if sub {
+                    out.subordinate.push(ev);
+                } else {
+                    out.events.push(ev);
+                }
+            }
+        }
+    }
+    if out.events.is_empty() && out.subordinate.is_empty() {
+        report.rejection = rejection.or(Some(Rejection::NoSource));
+    }
+    (report, Some(out))
+}
+
+/// Source and target of verb `x`: the default roles from the tree, overridden by what the
+/// pattern designated (`$`, `+`, `%`).
+fn roles(
+    r: &Resolver<'_, '_>,
+    m: &VerbMatch<'_>,
+    x: usize,
+    p2: bool,
+    b: &Bindings,
+) -> (Vec<Actor>, Vec<Actor>) {
+    let defaults = default_roles(r, m, x, !p2);
+    let default_sources = defaults.sources.clone();
+    let (mut sources, mut targets) = (defaults.sources, defaults.targets);
+    if let Some(c) = b.compound {
+        let all: Vec<Actor> = r.resolve(c).into_iter().filter(|a| !a.is_null()).collect();
+        let subject_outside = c >= m.end
+            && sources.iter().any(|a| !a.is_null())
+            && !sources.iter().any(|s| all.iter().any(|a| a.code == s.code));
+        if subject_outside {
+            // "Eriador agrees with the Philippines and France": the subject acts on each
+            // member of the compound.
+            targets = all;
+        } else {
+            sources = all.clone();
+            targets = all;
+        }
+    }
+    if let Some(sh) = b.source {
+        sources = r.resolve(sh);
+    }
+    if let Some(th) = b.target {
+        targets = r.resolve(th);
+    }
+    if b.target.is_some() && b.source.is_none() && b.compound.is_none() {
+        // A designated target: the source is the first actor distinct from it.
+        let exclude: HashSet<String> = targets.iter().map(|a| a.code.clone()).collect();
+        if sources
+            .iter()
+            .all(|a| a.is_null() || exclude.contains(&a.code))
+        {
+            sources = first_actor_before(r, m.start, &exclude);
+        }
+    }
+    if b.source.is_some() && b.target.is_none() && b.compound.is_none() {
+        // The source was found after the verb ("- * {MAY DAY} $"): the subject, if it is
+        // another actor, is the one acted upon.
+        let exclude: HashSet<String> = sources.iter().map(|a| a.code.clone()).collect();
+        let subject: Vec<Actor> = default_sources
+            .iter()
+            .filter(|a| !a.is_null() && !exclude.contains(&a.code))
+            .cloned()
+            .collect();
+        if !subject.is_empty() && b.source.is_some_and(|s| s >= m.end) {
+            targets = subject;
+        }
+        targets.retain(|t| !exclude.contains(&t.code));
+    }
+    if targets.iter().all(|a| a.is_null()) && b.target.is_none() {
+        // TABARI: no target and a compound source: the members act on each other.
+        let members: Vec<Actor> = sources.iter().filter(|a| !a.is_null()).cloned().collect();
+        let distinct: HashSet<&str> = members.iter().map(|a| a.code.as_str()).collect();
+        if distinct.len() >= 2 {
+            targets = members;
+        }
+    }
+    (sources, targets)
+}
+
+/// The events (verb token, index) that other events make redundant:
+///
+/// * a verb and its open complement ("was seen to break into", "vowed to wage war"): the
+///   complement says what was done, so a verb coded only by its default yields to it; a
+///   verb coded by a pattern of its own keeps its event and the complement's are dropped;
+/// * reported speech: "A noted that B regretted C" is A's statement; B's event inside the
+///   complement clause is dropped unless B is A ("Ethiopia indicated it deplored Libya");
+/// * a one-sided event (null source or target) inside the clause of a verb that coded a
+///   full dyad ("restored ties with Gondor after crowds burned down its embassy").
+fn superseded(v: &View<'_>, coded: &[VerbEvents]) -> HashSet<(usize, usize)> {
+    let with_events: Vec<&VerbEvents> = coded.iter().filter(|c| !c.events.is_empty()).collect();
+    let mut yields: HashSet<usize> = HashSet::new();
+    for p in &with_events {
+        for c in &with_events {
+            if c.x != p.x
+                && v.heads.get(c.x).copied().flatten() == Some(p.x)
+                && open_complement(v, c.x)
+            {
+                let reaches = p.pattern_words.iter().any(|&w| v.dominated_by(w, c.x));
+                if reaches || p.patterned {
+                    yields.insert(c.x);
+                } else {
+                    yields.insert(p.x);
+                }
+            }
+        }
+    }
+    let mut dropped: HashSet<(usize, usize)> = HashSet::new();
+    for ve in &with_events {
+        if yields.contains(&ve.x) {
+            dropped.extend((0..ve.events.len()).map(|k| (ve.x, k)));
+        }
+    }
+    // Reported speech.
+    let speakers: Vec<(usize, HashSet<&str>)> = with_events
+        .iter()
+        .filter(|ve| !yields.contains(&ve.x))
+        .map(|ve| {
+            (
+                ve.x,
+                ve.events
+                    .iter()
+                    .filter(|e| !e.source.is_null())
+                    .map(|e| e.source.code.as_str())
+                    .collect(),
+            )
+        })
+        .filter(|(_, codes): &(usize, HashSet<&str>)| !codes.is_empty())
+        .collect();
+    for ve in &with_events {
+        for (k, e) in ve.events.iter().enumerate() {
+            let reported = speakers.iter().any(|(sp, codes)| {
+                *sp != ve.x
+                    && !codes.contains(e.source.code.as_str())
+                    && v.children.get(*sp).is_some_and(|kids| {
+                        kids.iter()
+                            .any(|&c| v.base_rel(c) == "ccomp" && v.dominated_by(ve.x, c))
+                    })
+            });
+            if reported {
+                dropped.insert((ve.x, k));
+            }
+        }
+    }
+    // One-sided events inside a dyad's clause.
+    let dyadic: Vec<usize> = with_events
+        .iter()
+        .filter(|ve| {
+            ve.events.iter().enumerate().any(|(k, e)| {
+                !dropped.contains(&(ve.x, k)) && !e.source.is_null() && !e.target.is_null()
+            })
+        })
+        .map(|ve| ve.x)
+        .collect();
+    for ve in &with_events {
+        for (k, e) in ve.events.iter().enumerate() {
+            let one_sided = e.source.is_null() || e.target.is_null();
+            if one_sided
+                && dyadic
+                    .iter()
+                    .any(|&d| d != ve.x && clause_tokens(v, d).contains(&ve.x))
+            {
+                dropped.insert((ve.x, k));
+            }
+        }
+    }
+    dropped
+}
+
+fn mention(s: &ParsedSentence, a: &Actor) -> ActorMention {
+    let code = if a.code.is_empty() {
+        "---".to_string()
+    } else {
+        a.code.clone()
+    };
+    let span = if a.tokens.1 > a.tokens.0 {
+        s.char_span(a.tokens.0, a.tokens.1 - 1)
+    } else {
+        None
+    };
+    ActorMention {
+        code,
+        tokens: a.tokens,
+        span,
+        entries: a.entries.clone(),
+    }
+}
+
+fn make_event(
+    s: &ParsedSentence,
+    m: &VerbMatch<'_>,
+    src: &Actor,
+    tgt: &Actor,
+    code: &str,
+    pattern: Option<&Compiled>,
+) -> Event {
+    Event {
+        sentence_id: s.id.clone(),
+        date: s.date,
+        source: mention(s, src),
+        target: mention(s, tgt),
+        code: code.to_string(),
+        verb_tokens: (m.start, m.end),
+        verb_span: s.char_span(m.start, m.end.saturating_sub(1).max(m.start)),
+        pattern: pattern
+            .map(|p| p.text.to_string())
+            .unwrap_or_else(|| format!("{} [{}]", m.entry.base, m.entry.code)),
+        pattern_entry: Some(
+            pattern
+                .map(|p| p.at.clone())
+                .unwrap_or_else(|| m.entry.at.clone()),
+        ),
+        issues: Vec::new(),
+    }
+}
