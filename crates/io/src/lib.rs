@@ -17,6 +17,11 @@
 //! * [`parse_petrarch_config`] reads `PETR_config.ini`; [`CodingOptions`] holds the
 //!   options and also takes `<Config>` elements.
 //! * [`format_event_line`] writes PETRARCH-2's tab-separated event lines.
+//! * [`ArticleReader`] reads raw news articles for `dyad code` (JSON Lines, streamed; plain
+//!   text; PETRARCH XML), one [`Article`] or [`Reject`] at a time.
+//! * [`output`] writes coded events ([`output::EventRecord`]) as dyad JSON Lines, PETRARCH-2
+//!   lines, Phoenix or GDELT columns, with [`output::AtomicFile`] and
+//!   [`output::Deduplicator`].
 //!
 //! # Example
 //!
@@ -50,16 +55,23 @@
 #![deny(missing_docs)]
 
 mod align;
+mod articles;
 mod config;
 mod conllu;
 mod deps;
 mod error;
 mod events;
+pub mod output;
 mod petrarch;
 mod treebank;
 mod xml;
 
 pub use align::{align_tokens, align_tokens_lenient, normalize_whitespace, AlignError};
+pub use articles::{
+    petrarch_articles, read_text_article, story_id, Article, ArticleOptions, ArticleReader,
+    GivenSentence, InputFormat, InputSource, JsonlArticles, Reject, RejectReason,
+    UnknownInputFormat, DEFAULT_MAX_TEXT_BYTES,
+};
 pub use config::{
     parse_petrarch_config, read_petrarch_config, CodingOptions, OptionError, PetrConfig,
 };
@@ -94,5 +106,11 @@ mod send_sync {
         assert_send_sync::<super::PetrConfig>();
         assert_send_sync::<super::ConlluSentence>();
         assert_send_sync::<super::TreebankParse>();
+        assert_send_sync::<super::Article>();
+        assert_send_sync::<super::Reject>();
+        assert_send_sync::<super::output::EventRecord<'static>>();
+        assert_send_sync::<super::output::FormatError>();
+        fn assert_send<T: Send>() {}
+        assert_send::<super::ArticleReader>();
     }
 }
