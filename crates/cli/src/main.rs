@@ -26,6 +26,8 @@ enum Command {
     EvalParse(cmd::eval_parse::Args),
     /// Train the tagger, lemmatizer and parser models from CoNLL-U treebanks.
     Train(cmd::train::Args),
+    /// Dictionary statistics and checks (`dyad dict stats`, `dyad dict check FILE...`).
+    Dict(cmd::dict::Args),
 }
 
 fn main() -> ExitCode {
@@ -36,6 +38,7 @@ fn main() -> ExitCode {
         Command::Parse(a) => cmd::parse::run(a),
         Command::EvalParse(a) => cmd::eval_parse::run(a),
         Command::Train(a) => cmd::train::run(a),
+        Command::Dict(a) => cmd::dict::run(a),
     };
     match result {
         Ok(code) => code,

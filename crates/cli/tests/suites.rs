@@ -144,6 +144,7 @@ fn codes_the_gigaword_sample_with_production_dictionaries() {
         .arg(base.join("config/PETR_config.ini"))
         .arg("--dict-dir")
         .arg(base.join("dictionaries"))
+        .args(["--format", "petrarch"])
         .output()
         .expect("dyad runs");
     assert_eq!(again.stdout, out.stdout, "output is not deterministic");

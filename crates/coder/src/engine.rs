@@ -28,22 +28,24 @@ use std::collections::HashSet;
 use dyad_dict::{DiscardScope, EventCode, VerbMatch, VerbSyntax};
 use dyad_types::{ActorMention, Event, ParsedSentence};
 
-use crate::matcher::{match_side, Bindings, Compiled, Context};
+use crate::lists::TextWords;
+use crate::matcher::{match_side, Bindings, Compiled, Context, WordId};
 use crate::mentions::{core, Actor, Hit, HitKind, Hits, ResolveOpts, Resolver};
 use crate::view::View;
 use crate::{Coding, Inner, Outcome, Rejection, VerbReport};
 
 struct Ctx<'r, 'v, 'a> {
     r: &'r Resolver<'v, 'a>,
+    ids: &'r WordIds,
 }
 
 impl Context for Ctx<'_, '_, '_> {
-    fn words(&self) -> &[String] {
-        &self.r.v.words
+    fn words(&self) -> &[WordId] {
+        &self.ids.words
     }
 
-    fn lemmas(&self) -> &[String] {
-        &self.r.v.lemmas
+    fn lemmas(&self) -> &[WordId] {
+        &self.ids.lemmas
     }
 
     fn actor_at(&self, t: usize, compound: bool) -> Option<(usize, usize)> {
@@ -591,11 +593,41 @@ struct VerbEvents {
     patterned: bool,
 }
 
+/// The sentence's words and lemmas as [`crate::matcher::Lexicon`] ids.
+struct WordIds {
+    words: Vec<WordId>,
+    lemmas: Vec<WordId>,
+    /// Every id among words and lemmas, sorted, without repeats.
+    present: Vec<WordId>,
+}
+
+impl WordIds {
+    fn new(inner: &Inner, v: &View<'_>) -> WordIds {
+        let lex = &inner.lexicon;
+        let words: Vec<WordId> = v.words.iter().map(|w| lex.id(w)).collect();
+        let lemmas: Vec<WordId> = v.lemmas.iter().map(|w| lex.id(w)).collect();
+        let mut present: Vec<WordId> = words
+            .iter()
+            .chain(&lemmas)
+            .copied()
+            .filter(|&w| w != crate::matcher::NO_WORD)
+            .collect();
+        present.sort_unstable();
+        present.dedup();
+        WordIds {
+            words,
+            lemmas,
+            present,
+        }
+    }
+}
+
 /// Everything the per-verb step needs about the sentence.
 struct Sentence<'i, 'r, 'v, 'a> {
     inner: &'i Inner,
     s: &'a ParsedSentence,
     r: &'r Resolver<'v, 'a>,
+    ids: &'r WordIds,
 }
 
 /// Codes one sentence.
@@ -611,11 +643,17 @@ pub(crate) fn code(inner: &Inner, s: &ParsedSentence) -> Coding {
     }
     let mut v = View::new(s);
     // Discards and issues look at the words of the text (the tokens when there is none).
-    let mut words_for_lists = dyad_dict::text_words(&s.text);
+    let text_words = TextWords::new(&s.text);
+    let mut words_for_lists = text_words.words();
+    let token_words: Vec<String>;
     if words_for_lists.is_empty() {
-        words_for_lists = v.words.clone();
+        token_words = v.words.clone();
+        words_for_lists = token_words.iter().map(String::as_str).collect();
     }
-    if let Some(e) = inner.dicts.discards().check_words(&words_for_lists) {
+    if let Some(e) = inner
+        .discards
+        .check(inner.dicts.discards(), &words_for_lists)
+    {
         coding.outcome = Outcome::Discarded {
             story: e.scope == DiscardScope::Story,
             entry: e.at.clone(),
@@ -632,7 +670,13 @@ pub(crate) fn code(inner: &Inner, s: &ParsedSentence) -> Coding {
             split_slash: inner.options.split_slash_codes,
         },
     };
-    let cx = Sentence { inner, s, r: &r };
+    let ids = WordIds::new(inner, &v);
+    let cx = Sentence {
+        inner,
+        s,
+        r: &r,
+        ids: &ids,
+    };
     let verbs = inner.dicts.verbs();
 
     let mut used_verb_tokens = vec![false; v.len()];
@@ -729,8 +773,9 @@ fn code_verb(
 ) -> (VerbReport, Option<VerbEvents>) {
     let (inner, s, r) = (cx.inner, cx.s, cx.r);
     let v = r.v;
-    let verbs = inner.dicts.verbs();
-    let ctx = Ctx { r };
+    let lex = &inner.lexicon;
+    let ctx = Ctx { r, ids: cx.ids };
+    let present = cx.ids.present.as_slice();
     let mut report = VerbReport {
         tokens: (m.start, m.end),
         verb: m.entry.base.to_string(),
@@ -784,20 +829,19 @@ fn code_verb(
     }
     let mut chosen: Option<(&Compiled, Bindings)> = None;
     'pat: for p in candidates {
-        // TABARI's complex and discard codes are not implemented by PETRARCH: such a
-        // pattern is passed over.
-        if matches!(p.code.code.as_deref(), Some("+++") | Some("###")) {
+        if p.unsupported {
             continue;
         }
-        for before in &p.before {
-            for after in &p.after {
+        for before in p.before.iter().filter(|s| s.possible(present)) {
+            for after in p.after.iter().filter(|s| s.possible(present)) {
                 let mut b = Bindings::default();
+                let (before, after) = (&before.items, &after.items);
                 if !before.is_empty()
-                    && !match_side(&ctx, verbs, before, &pre, false, p.verb_joined, &mut b)
+                    && !match_side(&ctx, lex, before, &pre, false, p.verb_joined, &mut b)
                 {
                     continue;
                 }
-                if !after.is_empty() && !match_side(&ctx, verbs, after, &post, true, false, &mut b)
+                if !after.is_empty() && !match_side(&ctx, lex, after, &post, true, false, &mut b)
                 {
                     continue;
                 }

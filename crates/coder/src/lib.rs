@@ -54,6 +54,8 @@
 #![deny(missing_docs)]
 
 mod engine;
+mod fx;
+mod lists;
 mod matcher;
 mod mentions;
 mod pico;
@@ -156,15 +158,18 @@ impl CoderBuilder {
         if verbs.entries().is_empty() {
             return Err(BuildError::NoVerbs);
         }
+        let mut lexicon = matcher::Lexicon::new(verbs);
         let compiled = verbs
             .blocks()
             .iter()
-            .map(|b| matcher::compile(&b.patterns, verbs))
+            .map(|b| matcher::compile(&b.patterns, verbs, &mut lexicon))
             .collect();
         Ok(Coder {
             inner: Arc::new(Inner {
                 dicts: self.dicts.clone(),
                 compiled,
+                lexicon,
+                discards: lists::DiscardIndex::new(self.dicts.discards()),
                 options: self.options.clone(),
                 ontology: self.ontology.clone(),
             }),
@@ -176,6 +181,10 @@ pub(crate) struct Inner {
     pub(crate) dicts: Dictionaries,
     /// Compiled patterns, by verb block id.
     pub(crate) compiled: Vec<Vec<matcher::Compiled>>,
+    /// The words of the patterns and synsets, interned.
+    pub(crate) lexicon: matcher::Lexicon,
+    /// The discard list, indexed.
+    pub(crate) discards: lists::DiscardIndex,
     pub(crate) options: CoderOptions,
     pub(crate) ontology: CodeOntology,
 }

@@ -8,15 +8,90 @@
 //! which is what they denote on the surface ("* (ON {FINANCIAL AID})" ~ "ON ... FINANCIAL
 //! ... AID").
 
+//!
+//! Words are compared as ids: every word a pattern or synset names is interned once in the
+//! [`Lexicon`], and a sentence's words and lemmas are looked up once per sentence. Each
+//! flattened side also lists the words it needs ([`Side::literals`]), so a pattern whose
+//! words are not all in the sentence is passed over without being tried.
+
 use std::sync::Arc;
 
 use dyad_dict::{Element, EventCode, Pattern, SynsetId, Term, VerbDictionary};
 use dyad_types::SourceRef;
 
+use crate::fx::FxHashMap;
+
+/// An interned upper-case word.
+pub(crate) type WordId = u32;
+
+/// The id of every word the patterns and synsets do not name.
+pub(crate) const NO_WORD: WordId = WordId::MAX;
+
+/// The words of the patterns and synsets, interned, and the synsets' member phrases.
+#[derive(Debug, Default)]
+pub(crate) struct Lexicon {
+    ids: FxHashMap<Box<str>, WordId>,
+    words: Vec<Box<str>>,
+    /// Member phrases by (synset, first word), longest first.
+    members: FxHashMap<(u32, WordId), Vec<Box<[WordId]>>>,
+}
+
+impl Lexicon {
+    /// A lexicon holding the words of every synset member.
+    pub(crate) fn new(verbs: &VerbDictionary) -> Lexicon {
+        let mut lex = Lexicon::default();
+        for (k, syn) in verbs.synsets().iter().enumerate() {
+            let Ok(k) = u32::try_from(k) else { break };
+            for phrase in &syn.phrases {
+                let ids: Box<[WordId]> = phrase.iter().map(|w| lex.intern(w)).collect();
+                if let Some(&first) = ids.first() {
+                    lex.members.entry((k, first)).or_default().push(ids);
+                }
+            }
+        }
+        for bucket in lex.members.values_mut() {
+            bucket.sort_by_key(|p| std::cmp::Reverse(p.len()));
+        }
+        lex
+    }
+
+    fn intern(&mut self, w: &str) -> WordId {
+        if let Some(&id) = self.ids.get(w) {
+            return id;
+        }
+        let id = WordId::try_from(self.words.len()).unwrap_or(NO_WORD);
+        if id != NO_WORD && !w.is_empty() {
+            self.ids.insert(w.into(), id);
+            self.words.push(w.into());
+        }
+        id
+    }
+
+    /// The id of an upper-case word, [`NO_WORD`] when no pattern or synset names it.
+    pub(crate) fn id(&self, w: &str) -> WordId {
+        self.ids.get(w).copied().unwrap_or(NO_WORD)
+    }
+
+    fn word(&self, id: WordId) -> &str {
+        self.words.get(id as usize).map_or("", |w| w)
+    }
+
+    /// The length of the longest member phrase of synset `id` at `words[start..]`: what
+    /// [`dyad_dict::Synset::longest_match`] finds, over word ids.
+    pub(crate) fn synset_match(&self, id: SynsetId, words: &[WordId], start: usize) -> Option<usize> {
+        let rest = words.get(start..)?;
+        let bucket = self.members.get(&(id.0, *rest.first()?))?;
+        bucket
+            .iter()
+            .find(|p| rest.len() >= p.len() && rest[1..p.len()] == p[1..])
+            .map(|p| p.len())
+    }
+}
+
 /// One element of a flattened pattern side.
 #[derive(Clone, Debug, PartialEq, Eq)]
 pub(crate) enum Atom {
-    Word(Box<str>),
+    Word(WordId),
     Synset(SynsetId),
     Source,
     Target,
@@ -31,14 +106,51 @@ pub(crate) struct Item {
     pub(crate) joined: bool,
 }
 
+/// One flattening of a pattern side.
+#[derive(Clone, Debug)]
+pub(crate) struct Side {
+    pub(crate) items: Vec<Item>,
+    /// The words the side must find (sorted, without repeats): a side cannot match a
+    /// sentence that lacks one of them.
+    pub(crate) literals: Box<[WordId]>,
+}
+
+impl Side {
+    fn new(items: Vec<Item>) -> Side {
+        let mut literals: Vec<WordId> = items
+            .iter()
+            .filter_map(|i| match i.atom {
+                Atom::Word(w) => Some(w),
+                _ => None,
+            })
+            .collect();
+        literals.sort_unstable();
+        literals.dedup();
+        Side {
+            items,
+            literals: literals.into(),
+        }
+    }
+
+    /// Whether every word the side needs is in `present` (sorted word ids).
+    pub(crate) fn possible(&self, present: &[WordId]) -> bool {
+        self.literals
+            .iter()
+            .all(|w| present.binary_search(w).is_ok())
+    }
+}
+
 /// A pattern ready for matching.
 #[derive(Clone, Debug)]
 pub(crate) struct Compiled {
     /// Alternative flattenings of the part before the verb.
-    pub(crate) before: Vec<Vec<Item>>,
+    pub(crate) before: Vec<Side>,
     pub(crate) verb_joined: bool,
     /// Alternative flattenings of the part after the verb.
-    pub(crate) after: Vec<Vec<Item>>,
+    pub(crate) after: Vec<Side>,
+    /// TABARI's complex (`+++`) and discard (`###`) codes, which PETRARCH does not
+    /// implement: such a pattern is passed over.
+    pub(crate) unsupported: bool,
     pub(crate) code: EventCode,
     pub(crate) text: Arc<str>,
     pub(crate) at: SourceRef,
@@ -48,7 +160,7 @@ pub(crate) struct Compiled {
 
 const MAX_VARIANTS: usize = 32;
 
-fn flatten(terms: &[Term], out: &mut Vec<Vec<Item>>) {
+fn flatten(terms: &[Term], lex: &mut Lexicon, out: &mut Vec<Vec<Item>>) {
     for t in terms {
         let joined = t.joined;
         let mut next: Vec<Vec<Item>> = Vec::new();
@@ -61,7 +173,7 @@ fn flatten(terms: &[Term], out: &mut Vec<Vec<Item>>) {
         };
         let variants: Vec<Vec<Item>> = match &t.element {
             Element::Word(w) => vec![vec![Item {
-                atom: Atom::Word(w.clone()),
+                atom: Atom::Word(lex.intern(w)),
                 joined,
             }]],
             Element::Synset(id) => vec![vec![Item {
@@ -86,7 +198,7 @@ fn flatten(terms: &[Term], out: &mut Vec<Vec<Item>>) {
             }]],
             Element::NounPhrase(ts) | Element::Prep(ts) => {
                 let mut inner = vec![Vec::new()];
-                flatten(ts, &mut inner);
+                flatten(ts, lex, &mut inner);
                 let np = matches!(t.element, Element::NounPhrase(_)) && ts.len() >= 2;
                 for v in inner.iter_mut() {
                     // In a noun phrase the modifier written last stands right before the
@@ -107,7 +219,7 @@ fn flatten(terms: &[Term], out: &mut Vec<Vec<Item>>) {
                 let mut all = Vec::new();
                 for alt in alts {
                     let mut inner = vec![Vec::new()];
-                    flatten(alt, &mut inner);
+                    flatten(alt, lex, &mut inner);
                     for mut v in inner {
                         if let Some(first) = v.first_mut() {
                             first.joined = joined;
@@ -129,11 +241,11 @@ fn flatten(terms: &[Term], out: &mut Vec<Vec<Item>>) {
     }
 }
 
-fn weight(items: &[Item], verbs: &VerbDictionary) -> usize {
+fn weight(items: &[Item], verbs: &VerbDictionary, lex: &Lexicon) -> usize {
     items
         .iter()
         .map(|i| match &i.atom {
-            Atom::Word(w) => w.len(),
+            Atom::Word(w) => lex.word(*w).len(),
             Atom::Synset(id) => verbs
                 .synset(*id)
                 .and_then(|s| {
@@ -149,20 +261,25 @@ fn weight(items: &[Item], verbs: &VerbDictionary) -> usize {
 }
 
 /// Compiles a block's patterns, longest first (ties in file order).
-pub(crate) fn compile(patterns: &[Pattern], verbs: &VerbDictionary) -> Vec<Compiled> {
+pub(crate) fn compile(
+    patterns: &[Pattern],
+    verbs: &VerbDictionary,
+    lex: &mut Lexicon,
+) -> Vec<Compiled> {
     let mut out: Vec<Compiled> = patterns
         .iter()
         .map(|p| {
             let mut before = vec![Vec::new()];
-            flatten(&p.before, &mut before);
+            flatten(&p.before, lex, &mut before);
             let mut after = vec![Vec::new()];
-            flatten(&p.after, &mut after);
-            let w = before.iter().map(|b| weight(b, verbs)).max().unwrap_or(0)
-                + after.iter().map(|a| weight(a, verbs)).max().unwrap_or(0);
+            flatten(&p.after, lex, &mut after);
+            let w = before.iter().map(|b| weight(b, verbs, lex)).max().unwrap_or(0)
+                + after.iter().map(|a| weight(a, verbs, lex)).max().unwrap_or(0);
             Compiled {
-                before,
+                before: before.into_iter().map(Side::new).collect(),
                 verb_joined: p.verb_joined,
-                after,
+                after: after.into_iter().map(Side::new).collect(),
+                unsupported: matches!(p.code.code.as_deref(), Some("+++") | Some("###")),
                 code: p.code.clone(),
                 text: render(p).into(),
                 at: p.at.clone(),
@@ -241,10 +358,10 @@ fn render(p: &Pattern) -> String {
 
 /// What the matcher needs from the sentence.
 pub(crate) trait Context {
-    /// Upper-case words.
-    fn words(&self) -> &[String];
-    /// Upper-case lemmas (empty strings when unknown).
-    fn lemmas(&self) -> &[String];
+    /// The words' ids in the [`Lexicon`].
+    fn words(&self) -> &[WordId];
+    /// The lemmas' ids ([`NO_WORD`] when unknown).
+    fn lemmas(&self) -> &[WordId];
     /// If token `t` starts (or lies in) an actor/agent phrase, the noun-phrase head and the
     /// last token of that noun phrase (with its conjuncts when `compound`).
     fn actor_at(&self, t: usize, compound: bool) -> Option<(usize, usize)>;
@@ -272,7 +389,7 @@ pub(crate) struct Bindings {
 /// end (before-side with `verb_joined`).
 pub(crate) fn match_side(
     ctx: &dyn Context,
-    verbs: &VerbDictionary,
+    lex: &Lexicon,
     items: &[Item],
     window: &[usize],
     anchor_start: bool,
@@ -281,7 +398,7 @@ pub(crate) fn match_side(
 ) -> bool {
     go(
         ctx,
-        verbs,
+        lex,
         items,
         window,
         0,
@@ -295,7 +412,7 @@ pub(crate) fn match_side(
 #[allow(clippy::too_many_arguments)]
 fn go(
     ctx: &dyn Context,
-    verbs: &VerbDictionary,
+    lex: &Lexicon,
     items: &[Item],
     window: &[usize],
     pos: usize,
@@ -319,8 +436,8 @@ fn go(
     };
     let mut p = pos;
     while p < window.len() && p <= last {
-        if let Some(next) = step(ctx, verbs, &item.atom, window, p) {
-            let saved = b.clone();
+        if let Some(next) = step(ctx, lex, &item.atom, window, p) {
+            let saved = (b.source, b.target, b.compound, b.words.len());
             match &item.atom {
                 Atom::Source => b.source = ctx.actor_at(window[p], false).map(|x| x.0),
                 Atom::Target => b.target = ctx.actor_at(window[p], false).map(|x| x.0),
@@ -328,10 +445,11 @@ fn go(
                 Atom::Skip => {}
                 Atom::Word(_) | Atom::Synset(_) => b.words.extend(window[p..next].iter().copied()),
             }
-            if go(ctx, verbs, rest, window, next, false, anchor_end, b, budget) {
+            if go(ctx, lex, rest, window, next, false, anchor_end, b, budget) {
                 return true;
             }
-            *b = saved;
+            (b.source, b.target, b.compound) = (saved.0, saved.1, saved.2);
+            b.words.truncate(saved.3);
         }
         if fixed {
             break;
@@ -344,7 +462,7 @@ fn go(
 /// Tries one atom at window position `p`; returns the next position.
 fn step(
     ctx: &dyn Context,
-    verbs: &VerbDictionary,
+    lex: &Lexicon,
     atom: &Atom,
     window: &[usize],
     p: usize,
@@ -353,13 +471,12 @@ fn step(
     let words = ctx.words();
     match atom {
         Atom::Word(w) => {
-            let form = words.get(t).map(|x| x.as_str()) == Some(&**w);
-            let lemma = ctx.lemmas().get(t).map(|x| x.as_str()) == Some(&**w);
+            let form = words.get(t) == Some(w);
+            let lemma = ctx.lemmas().get(t) == Some(w);
             (form || lemma).then_some(p + 1)
         }
         Atom::Synset(id) => {
-            let syn = verbs.synset(*id)?;
-            let n = syn.longest_match(words, t)?;
+            let n = lex.synset_match(*id, words, t)?;
             // The n words must be consecutive inside the window too.
             for k in 0..n {
                 if window.get(p + k) != Some(&(t + k)) {

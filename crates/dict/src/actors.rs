@@ -47,15 +47,39 @@ pub struct CodeRule {
     pub when: DateRule,
 }
 
+/// What the phrases of an actor record stand for (native `.dyad` dictionaries say it with
+/// their keyword; PETRARCH/TABARI records are all [`ActorKind::Name`]).
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Hash)]
+#[non_exhaustive]
+pub enum ActorKind {
+    /// `name:` a name, short form or abbreviation of the actor.
+    Name,
+    /// `adj:` an adjective or demonym ("Chinese", "North Koreans").
+    Adjective,
+    /// `gov:` a capital or seat standing for the government; the code has `GOV` appended.
+    Government,
+    /// `place:` a place inside the actor, coded as the actor and marked as a location.
+    Place,
+    /// A person (`actors/people.dyad`): the codes are the person's roles.
+    Person,
+}
+
 /// One actor record: its primary name, its codes and where it was defined.
 #[derive(Clone, Debug)]
 pub struct ActorEntry {
-    /// The primary phrase, words joined by single blanks (`UNITED STATES OF AMERICA`).
+    /// The primary phrase, words joined by single blanks (`UNITED STATES OF AMERICA`); for
+    /// native `.dyad` entries, the header's display name as written (`China`, `Xi Jinping`).
     pub name: Box<str>,
     /// The codes in file order; restricted ones and default ones mixed.
     pub codes: Vec<CodeRule>,
-    /// The line of the primary phrase.
+    /// The line of the primary phrase (native entries: the keyword line).
     pub at: SourceRef,
+    /// What the record's phrases stand for.
+    pub kind: ActorKind,
+    /// Native entries: the header's `sector:` (`IGO`, `NGO`...), reported, never appended.
+    pub sector: Option<Box<str>>,
+    /// Native entries: the header's `country:` (ISO-3), for organisations and groups.
+    pub country: Option<Box<str>>,
 }
 
 impl ActorEntry {
@@ -73,6 +97,26 @@ impl ActorEntry {
             .find(|r| r.when != DateRule::Always && r.when.holds_on(date))
             .or_else(|| self.codes.iter().find(|r| r.when == DateRule::Always))?;
         (&*rule.code != "---").then_some(&*rule.code)
+    }
+
+    /// The code on `date` as [`ActorEntry::code_on`] gives it, with `true`; when no code
+    /// applies then, the date-restricted code nearest in time (a person out of every role,
+    /// a name used after it lapsed), with `false` ("resolved out of term"). Ties go to the
+    /// code written first. With `date == None` ("now") the code that ends latest is nearest.
+    pub fn code_near(&self, date: Option<Date>) -> Option<(&str, bool)> {
+        if let Some(c) = self.code_on(date) {
+            return Some((c, true));
+        }
+        let mut best: Option<(i64, &CodeRule)> = None;
+        for r in &self.codes {
+            if let Some(d) = rule_distance(r.when, date) {
+                if !matches!(best, Some((b, _)) if b <= d) {
+                    best = Some((d, r));
+                }
+            }
+        }
+        let (_, rule) = best?;
+        (&*rule.code != "---").then_some((&*rule.code, false))
     }
 
     /// [`ActorEntry::code_on`] with a TABARI coded compound (`ELR/GAL`) split into its
@@ -93,12 +137,18 @@ pub struct ActorMatch<'a> {
     pub entry: &'a ActorEntry,
     /// The line of the phrase itself (the primary line or a `+` synonym line).
     pub phrase_at: &'a SourceRef,
+    /// True when the phrase counts only if the text writes it in capitals as stored: a
+    /// short all-capitals form in a native dictionary (`US`, `WHO`, `CAR`), which must not
+    /// match "us" or "who". Lookups compare uppercased tokens, so the caller checks the
+    /// original tokens, or uses [`ActorDictionary::lookup_on`] which does.
+    pub exact_case: bool,
 }
 
 #[derive(Clone, Debug)]
-struct PhraseRef {
-    entry: u32,
-    at: SourceRef,
+pub(crate) struct PhraseRef {
+    pub(crate) entry: u32,
+    pub(crate) at: SourceRef,
+    pub(crate) exact_case: bool,
 }
 
 /// All actor records of the loaded actor files, indexed for longest-phrase lookup.
@@ -125,8 +175,10 @@ struct PhraseRef {
 /// ```
 #[derive(Clone, Debug, Default)]
 pub struct ActorDictionary {
-    entries: Vec<ActorEntry>,
-    phrases: PhraseIndex<PhraseRef>,
+    pub(crate) entries: Vec<ActorEntry>,
+    pub(crate) phrases: PhraseIndex<PhraseRef>,
+    /// Words in the longest phrase (set by `finish`).
+    longest_phrase: usize,
 }
 
 impl ActorDictionary {
@@ -139,12 +191,70 @@ impl ActorDictionary {
         start: usize,
     ) -> Option<ActorMatch<'_>> {
         let (len, p) = self.phrases.longest(tokens, start)?;
+        self.make_match(len, p)
+    }
+
+    fn make_match<'a>(&'a self, len: usize, p: &'a PhraseRef) -> Option<ActorMatch<'a>> {
         let entry = self.entries.get(p.entry as usize)?;
         Some(ActorMatch {
             len,
             entry,
             phrase_at: &p.at,
+            exact_case: p.exact_case,
         })
+    }
+
+    /// The actor phrase a coder should use at `surface[start]` on `date`, given the
+    /// tokens **as written** (any case):
+    ///
+    /// * a phrase marked [`exact_case`](ActorMatch::exact_case) counts only when its tokens
+    ///   are written exactly as stored (`US`, not "us");
+    /// * among the longest phrases that count, the last loaded one whose record has a code
+    ///   on `date` ([`ActorEntry::code_on`]) wins, so one phrase may belong to several
+    ///   records with different date ranges ("Taliban" as insurgents, then government);
+    /// * when none has a code on that date, the one whose code is nearest in time
+    ///   ([`ActorEntry::code_near`]) wins.
+    pub fn lookup_on<S: AsRef<str>>(
+        &self,
+        surface: &[S],
+        start: usize,
+        date: Option<Date>,
+    ) -> Option<ActorMatch<'_>> {
+        // Uppercase only the window a phrase can cover.
+        let end = surface
+            .len()
+            .min(start.saturating_add(self.longest_phrase.max(1)));
+        let window: Vec<String> = surface
+            .get(start..end)?
+            .iter()
+            .map(|t| crate::phrase::normalize_word(t.as_ref()))
+            .collect();
+        let mut best: Option<(usize, i64, ActorMatch<'_>)> = None;
+        for (len, p) in self.phrases.matches(&window, 0) {
+            if best.as_ref().is_some_and(|(l, _, _)| *l > len) {
+                break;
+            }
+            if p.exact_case {
+                let stored = window.get(..len).unwrap_or(&[]);
+                let written = surface.get(start..start + len).unwrap_or(&[]);
+                if !stored.iter().zip(written).all(|(a, b)| *a == b.as_ref()) {
+                    continue;
+                }
+            }
+            let Some(m) = self.make_match(len, p) else {
+                continue;
+            };
+            // Rank: 0 when the record has a code on the date, else distance (smaller wins).
+            let rank = match m.entry.code_near(date) {
+                Some((_, true)) => 0,
+                Some((_, false)) => 1 + nearest_days(m.entry, date),
+                None => i64::MAX,
+            };
+            if !matches!(&best, Some((_, r, _)) if *r <= rank) {
+                best = Some((len, rank, m));
+            }
+        }
+        best.map(|(_, _, m)| m)
     }
 
     /// As [`ActorDictionary::longest_match`], but with TABARI/PETRARCH-1 connectors: where
@@ -159,22 +269,18 @@ impl ActorDictionary {
         max_gap: usize,
     ) -> Option<ActorMatch<'_>> {
         let (len, p) = self.phrases.longest_gapped(tokens, start, max_gap)?;
-        let entry = self.entries.get(p.entry as usize)?;
-        Some(ActorMatch {
-            len,
-            entry,
-            phrase_at: &p.at,
-        })
+        self.make_match(len, p)
     }
 
     /// Looks up a whole phrase (`"United States"`, `"UNITED_STATES"`): the entry whose phrase
-    /// is exactly these words.
+    /// is exactly these words. The phrase is split on blanks and underscores, and failing
+    /// that the way native dictionaries split it ([`crate::phrase_words`]: `"al-Qaeda"`).
     pub fn get(&self, phrase: &str) -> Option<&ActorEntry> {
-        let words = split_phrase(phrase);
-        match self.longest_match(&words, 0) {
+        let whole = |words: &[Box<str>]| match self.longest_match(words, 0) {
             Some(m) if m.len == words.len() => Some(m.entry),
             _ => None,
-        }
+        };
+        whole(&split_phrase(phrase)).or_else(|| whole(&crate::native::boxed_words(phrase)))
     }
 
     /// All records in load order.
@@ -198,10 +304,39 @@ impl ActorDictionary {
     }
 }
 
+/// How far `date` is from a date-restricted rule, in days (0 when it holds); `None` for
+/// [`DateRule::Always`]. With `date == None` ("now", after every date) a rule that ends
+/// later is nearer.
+fn rule_distance(rule: DateRule, date: Option<Date>) -> Option<i64> {
+    let (from, to) = match rule {
+        DateRule::Always => return None,
+        DateRule::Before(d) => (None, Some(d)),
+        DateRule::After(d) => (Some(d), None),
+        DateRule::Between(a, b) => (Some(a), Some(b)),
+    };
+    let Some(x) = date else {
+        return Some(to.map_or(0, |t| i64::MAX / 2 - t.days_since_epoch()));
+    };
+    let x = x.days_since_epoch();
+    let before = from.map_or(0, |f| f.days_since_epoch() - x).max(0);
+    let after = to.map_or(0, |t| x - t.days_since_epoch()).max(0);
+    Some(before.max(after))
+}
+
+/// Days from `date` to the nearest code of `entry` (0 for an unrestricted one).
+fn nearest_days(entry: &ActorEntry, date: Option<Date>) -> i64 {
+    entry
+        .codes
+        .iter()
+        .map(|r| rule_distance(r.when, date).unwrap_or(0))
+        .min()
+        .unwrap_or(i64::MAX / 2)
+}
+
 /// Accumulates actor files, then freezes them into an [`ActorDictionary`].
 #[derive(Default)]
 pub(crate) struct ActorLoader {
-    dict: ActorDictionary,
+    pub(crate) dict: ActorDictionary,
 }
 
 impl ActorLoader {
@@ -240,9 +375,15 @@ impl ActorLoader {
                 if let Some(e) = self.dict.entries.get_mut(entry as usize) {
                     e.codes.extend(codes);
                 }
-                self.dict
-                    .phrases
-                    .insert_with_gaps(words, gaps, PhraseRef { entry, at });
+                self.dict.phrases.insert_with_gaps(
+                    words,
+                    gaps,
+                    PhraseRef {
+                        entry,
+                        at,
+                        exact_case: false,
+                    },
+                );
             } else if body.starts_with('[') && (indented || current.is_some()) {
                 let Some(entry) = current else {
                     sink.report(at, "date restriction before any actor");
@@ -276,10 +417,19 @@ impl ActorLoader {
                     name: words.join(" ").into_boxed_str(),
                     codes,
                     at: at.clone(),
+                    kind: ActorKind::Name,
+                    sector: None,
+                    country: None,
                 });
-                self.dict
-                    .phrases
-                    .insert_with_gaps(words, gaps, PhraseRef { entry: id, at });
+                self.dict.phrases.insert_with_gaps(
+                    words,
+                    gaps,
+                    PhraseRef {
+                        entry: id,
+                        at,
+                        exact_case: false,
+                    },
+                );
                 current = Some(id);
             }
         }
@@ -288,6 +438,7 @@ impl ActorLoader {
 
     pub(crate) fn finish(mut self) -> ActorDictionary {
         self.dict.phrases.finish();
+        self.dict.longest_phrase = self.dict.phrases.max_len();
         self.dict
     }
 }

@@ -68,8 +68,8 @@ pub struct AgentMatch<'a> {
 /// Regular plurals (`S`, `Y` → `IES`, `SS` → `SSES`) are added unless `{...}` is given.
 #[derive(Clone, Debug, Default)]
 pub struct AgentDictionary {
-    entries: Vec<AgentEntry>,
-    phrases: PhraseIndex<u32>,
+    pub(crate) entries: Vec<AgentEntry>,
+    pub(crate) phrases: PhraseIndex<u32>,
 }
 
 impl AgentDictionary {
@@ -136,7 +136,7 @@ impl AgentDictionary {
 /// Accumulates agent files.
 #[derive(Default)]
 pub(crate) struct AgentLoader {
-    dict: AgentDictionary,
+    pub(crate) dict: AgentDictionary,
     substitutions: HashMap<String, Vec<String>>,
 }
 

@@ -9,6 +9,7 @@ use crate::agents::{AgentDictionary, AgentLoader};
 use crate::discards::{DiscardLoader, Discards};
 use crate::error::{Diagnostic, Error, Result, Sink};
 use crate::issues::{IssueLoader, Issues};
+use crate::native::NativeLoader;
 use crate::pattern::VerbSyntax;
 use crate::verbs::{detect_syntax, VerbDictionary, VerbLoader};
 
@@ -26,6 +27,10 @@ pub enum DictKind {
     Discards,
     /// Issues.
     Issues,
+    /// dyad's native format (`.dyad`): actors, agents or verbs, told apart by the content.
+    /// Any file whose name ends in `.dyad` is read as native whatever kind it is given as
+    /// (a given kind is then checked instead of detected).
+    Native,
 }
 
 /// What one input file contributed, for reports.
@@ -45,11 +50,15 @@ pub struct FileStats {
     pub diagnostics: usize,
     /// Time spent reading and parsing the file, in microseconds.
     pub micros: u64,
+    /// Finer counts by label, for native files (`actors`, `people`, `names`, `roles`;
+    /// `agents`, `nouns`; `verbs`, `patterns`, `word lists`, `words`); empty otherwise.
+    pub details: Vec<(&'static str, usize)>,
 }
 
 enum Data {
     Path(PathBuf),
     Text(String),
+    Static(&'static str),
 }
 
 struct Input {
@@ -137,6 +146,30 @@ impl DictionaryBuilder {
         self.file(DictKind::Issues, path)
     }
 
+    /// Adds a dictionary file in dyad's native format (`.dyad`); its kind (actors, agents,
+    /// verbs) is told from its content.
+    pub fn native(&mut self, path: impl AsRef<Path>) -> &mut DictionaryBuilder {
+        self.file(DictKind::Native, path)
+    }
+
+    /// Adds native-format dictionary text held in memory.
+    pub fn native_text(&mut self, name: &str, text: impl Into<String>) -> &mut DictionaryBuilder {
+        self.text(DictKind::Native, name, text)
+    }
+
+    /// Adds dyad's default dictionaries (`dictionaries/**/*.dyad`, embedded in the
+    /// library), in path order; files added afterwards win ties against them.
+    pub fn embedded_defaults(&mut self) -> &mut DictionaryBuilder {
+        for (name, text) in crate::defaults::FILES {
+            self.inputs.push(Input {
+                kind: DictKind::Native,
+                name: Arc::from(*name),
+                data: Data::Static(text),
+            });
+        }
+        self
+    }
+
     /// Adds the dictionaries a PETRARCH `PETR_config.ini` names in its `[Dictionaries]`
     /// section (`verbfile_name`, `actorfile_list`, `agentfile_name`, `discardfile_name`,
     /// `issuefile_name`), resolved against `dir` (default: the config file's folder).
@@ -211,6 +244,7 @@ impl DictionaryBuilder {
         let mut verbs = VerbLoader::default();
         let mut discards = DiscardLoader::default();
         let mut issues = IssueLoader::default();
+        let mut native = NativeLoader::default();
         let mut diagnostics = Vec::new();
         let mut files = Vec::new();
         for input in &self.inputs {
@@ -218,6 +252,7 @@ impl DictionaryBuilder {
             let owned;
             let text: &str = match &input.data {
                 Data::Text(t) => t,
+                Data::Static(t) => t,
                 Data::Path(p) => {
                     let bytes = std::fs::read(p).map_err(|e| Error::io(p.clone(), e))?;
                     owned = String::from_utf8(bytes)
@@ -229,7 +264,28 @@ impl DictionaryBuilder {
             let name = &input.name;
             let (mut patterns, mut synsets) = (0, 0);
             let mut kind = input.kind;
+            let mut details = Vec::new();
+            let is_native = matches!(
+                input.kind,
+                DictKind::Native | DictKind::Verbs(VerbSyntax::Native)
+            ) || name.ends_with(".dyad");
             let entries = match input.kind {
+                _ if is_native => {
+                    let c = native.load(
+                        text,
+                        name,
+                        input.kind,
+                        &mut actors,
+                        &mut agents,
+                        &mut verbs,
+                        &mut sink,
+                    );
+                    kind = c.kind;
+                    patterns = c.patterns;
+                    synsets = c.synsets;
+                    details = c.details;
+                    c.entries
+                }
                 DictKind::Actors => actors.load(text, name, &mut sink),
                 DictKind::Agents => agents.load(text, name, &mut sink),
                 DictKind::Discards => discards.load(text, name, &mut sink),
@@ -245,6 +301,8 @@ impl DictionaryBuilder {
                     synsets = c.synsets;
                     c.verbs
                 }
+                // Only reachable for native input, handled above.
+                DictKind::Native => 0,
             };
             if let Some(first) = sink.first_error {
                 return Err(Error::malformed(first));
@@ -257,6 +315,7 @@ impl DictionaryBuilder {
                 synsets,
                 diagnostics: sink.diagnostics.len(),
                 micros: u64::try_from(started.elapsed().as_micros()).unwrap_or(u64::MAX),
+                details,
             });
             diagnostics.extend(sink.diagnostics);
         }

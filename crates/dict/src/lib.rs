@@ -16,6 +16,13 @@
 //!   [`Pattern`]).
 //! * [`Discards`] and [`Issues`]: sentence filters and topic tags.
 //!
+//! dyad's own dictionary format (`.dyad` files, `docs/dictionary-format.md`) is read into the
+//! same structures ([`DictionaryBuilder::native`], [`DictKind::Native`]); dyad's default
+//! dictionaries are embedded ([`Dictionaries::embedded_default`]). Native phrases are split
+//! like the tokenizer splits text ([`phrase_words`]); look them up with
+//! [`ActorDictionary::lookup_on`], which honours their dates and exact-case forms, and
+//! native verbs find every inflection of their lemma ([`verb_forms`]).
+//!
 //! Every entry keeps its [`SourceRef`](dyad_types::SourceRef) (file and line) so an event
 //! can cite what produced it. A malformed entry gives a [`Diagnostic`] `file:line: reason`
 //! and is skipped, or fails the build in [strict](DictionaryBuilder::strict) mode.
@@ -82,26 +89,61 @@
 //! assert!(dicts.diagnostics().is_empty());
 //! # Ok::<(), Box<dyn std::error::Error>>(())
 //! ```
+//!
+//! # Example: dyad's native format
+//!
+//! ```
+//! use dyad_dict::{DictionaryBuilder, Element};
+//! use dyad_types::Date;
+//!
+//! let dicts = DictionaryBuilder::new()
+//!     .native_text("demo/actors.dyad", "\
+//! = GON  Gondor
+//!   name: Gondor | GK
+//!   gov: Minas Tirith
+//! = Aragorn
+//!   name: Aragorn | King Elessar
+//!   role: GONGOV 2001-01-01..
+//! ")
+//!     .native_text("demo/verbs.dyad", "= 020  appeal\n  urge\n  urge {T} to\n")
+//!     .build()?;
+//!
+//! let on = Some(Date::new(2010, 5, 1)?);
+//! let m = dicts.actors().lookup_on(&["Minas", "Tirith", "said"], 0, on).unwrap();
+//! assert_eq!((m.len, m.entry.code_on(on)), (2, Some("GONGOV")));
+//! assert!(dicts.actors().lookup_on(&["gk"], 0, on).is_none(), "GK needs its capitals");
+//! let king = dicts.actors().lookup_on(&["King", "Elessar"], 0, on).unwrap().entry;
+//! assert_eq!(king.code_near(on), Some(("GONGOV", true)));
+//!
+//! let urged = dicts.verbs().lookup("URGED").unwrap();
+//! assert_eq!(urged.entry.code.to_string(), "020");
+//! assert_eq!(urged.block.patterns[0].after[0].element, Element::Target);
+//! assert!(dicts.diagnostics().is_empty());
+//! # Ok::<(), Box<dyn std::error::Error>>(())
+//! ```
 #![deny(missing_docs)]
 
 mod actors;
 mod agents;
 mod builder;
+mod defaults;
 mod discards;
 mod error;
 mod issues;
 mod lines;
+mod native;
 mod pattern;
 mod phrase;
 mod verbs;
 
-pub use actors::{ActorDictionary, ActorEntry, ActorMatch, CodeRule, DateRule};
+pub use actors::{ActorDictionary, ActorEntry, ActorKind, ActorMatch, CodeRule, DateRule};
 pub use agents::{AgentDictionary, AgentEntry, AgentMatch, AgentPlacement};
 pub use builder::{DictKind, Dictionaries, DictionaryBuilder, FileStats};
 pub use discards::{text_words, DiscardEntry, DiscardScope, Discards};
 pub use error::{Diagnostic, Error, ErrorKind, Result};
 pub use issues::{IssueAction, IssueHits, Issues};
-pub use pattern::{Element, EventCode, Pattern, Term, VerbSyntax};
+pub use native::{phrase_words, verb_forms};
+pub use pattern::{Element, EventCode, Mode, Pattern, Term, VerbSyntax};
 pub use phrase::normalize_word;
 pub use verbs::{
     ActorVar, BlockId, Synset, SynsetId, Transformation, VerbBlock, VerbDictionary, VerbEntry,

@@ -17,6 +17,48 @@ pub enum VerbSyntax {
     /// Decide from the file: PETRARCH-2 when a pattern line uses `(...)` groups or a
     /// `{...}` group without `|`, or the file has a `~` transformation; TABARI otherwise.
     Auto,
+    /// dyad's own format (`verbs/*.dyad`, `docs/dictionary-format.md`): flat word
+    /// sequences after the verb, read like TABARI patterns, except that every
+    /// [`Element::Word`] is a **lemma** (it matches any inflection of the word, so a coder
+    /// should compare it with the token's lemma as well as its form) and no term is joined.
+    Native,
+}
+
+/// PETRARCH/PLOVER mode of an event, set by a native pattern's `=> mode`.
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Hash)]
+#[non_exhaustive]
+pub enum Mode {
+    /// `=> historical`: a standing relationship, not a dated act.
+    Historical,
+    /// `=> intend`: an intention, pledge or plan.
+    Intend,
+    /// `=> deny`: a denial of the act.
+    Deny,
+    /// `=> threat`: a threat of the act.
+    Threat,
+}
+
+impl Mode {
+    /// Reads a mode name as written after `=>` (lower case).
+    pub fn parse(s: &str) -> Option<Mode> {
+        match s {
+            "historical" => Some(Mode::Historical),
+            "intend" => Some(Mode::Intend),
+            "deny" => Some(Mode::Deny),
+            "threat" => Some(Mode::Threat),
+            _ => None,
+        }
+    }
+
+    /// The mode's name as written after `=>`.
+    pub fn as_str(self) -> &'static str {
+        match self {
+            Mode::Historical => "historical",
+            Mode::Intend => "intend",
+            Mode::Deny => "deny",
+            Mode::Threat => "threat",
+        }
+    }
 }
 
 /// An event code with its optional pair code, as written in `[...]`.
@@ -105,7 +147,8 @@ pub enum Element {
     /// preposition (a [`Element::Word`] or a [`Element::Synset`]); the rest, possibly
     /// empty (`(TO)`), is its object.
     Prep(Vec<Term>),
-    /// TABARI `{A | B C}`: any one of the alternative sequences.
+    /// TABARI `{A | B C}` and native `(a|b c)`: any one of the alternative sequences. An
+    /// empty alternative makes the group optional (native `[word]` is `[[word], []]`).
     Alternatives(Vec<Vec<Term>>),
 }
 
@@ -147,6 +190,13 @@ impl Term {
 /// | `(P X)` | [`Element::Prep`]: the first element is the preposition | — |
 /// | `A_B` | `joined` terms | `joined` terms: no words between |
 ///
+/// dyad's native syntax ([`VerbSyntax::Native`]) reads `verb w1 (a|b) [c] {T} &SET => mode`
+/// into the same model: the verb is the block's verb, everything after it goes to `after`
+/// as free (not joined) terms: words as [`Element::Word`], `(a|b)` as
+/// [`Element::Alternatives`], `[c]` as alternatives with an empty one, `{T}`/`{S}` as
+/// [`Element::Target`]/[`Element::Source`], `&SET` as [`Element::Synset`]; `before` stays
+/// empty and `=> mode` sets [`Pattern::mode`].
+///
 /// Elements are kept in **text order** on both sides of the verb: `before[0]` is the word
 /// farthest left, `before.last()` the one next to the verb; `after[0]` is next to the verb.
 /// (PETRARCH stores the upper half reversed; here it is not.)
@@ -178,6 +228,9 @@ pub struct Pattern {
     pub note: Box<str>,
     /// Where the pattern is written.
     pub at: SourceRef,
+    /// The mode set by a native pattern's `=> mode`; `None` for a plain act (and always
+    /// for PETRARCH/TABARI patterns).
+    pub mode: Option<Mode>,
 }
 
 impl Pattern {

@@ -144,6 +144,15 @@ impl<T> PhraseIndex<T> {
         }
     }
 
+    /// Number of words in the longest phrase stored.
+    pub(crate) fn max_len(&self) -> usize {
+        self.buckets
+            .values()
+            .flat_map(|b| b.iter().map(|s| s.words.len()))
+            .max()
+            .unwrap_or(0)
+    }
+
     /// Number of phrases stored.
     pub(crate) fn len(&self) -> usize {
         self.count

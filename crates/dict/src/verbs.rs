@@ -30,7 +30,7 @@ pub struct Synset {
     pub phrases: Vec<Vec<Box<str>>>,
     /// Where the label is defined.
     pub at: SourceRef,
-    index: PhraseIndex<()>,
+    pub(crate) index: PhraseIndex<()>,
 }
 
 impl Synset {
@@ -163,9 +163,9 @@ pub struct Transformation {
 }
 
 #[derive(Clone, Copy, Debug)]
-struct FormRef {
-    entry: u32,
-    form: u32,
+pub(crate) struct FormRef {
+    pub(crate) entry: u32,
+    pub(crate) form: u32,
 }
 
 /// The compiled verb dictionaries: verbs by every surface form, blocks with patterns,
@@ -192,12 +192,12 @@ struct FormRef {
 /// replaces the block code only when the verb occurs without a matching pattern.
 #[derive(Clone, Debug, Default)]
 pub struct VerbDictionary {
-    blocks: Vec<VerbBlock>,
-    entries: Vec<VerbEntry>,
+    pub(crate) blocks: Vec<VerbBlock>,
+    pub(crate) entries: Vec<VerbEntry>,
     /// Head word of every form → the forms whose head it is, in load order.
-    by_head: HashMap<Box<str>, Vec<FormRef>>,
-    synsets: Vec<Synset>,
-    synset_names: HashMap<Box<str>, SynsetId>,
+    pub(crate) by_head: HashMap<Box<str>, Vec<FormRef>>,
+    pub(crate) synsets: Vec<Synset>,
+    pub(crate) synset_names: HashMap<Box<str>, SynsetId>,
     transformations: Vec<Transformation>,
 }
 
@@ -325,7 +325,7 @@ impl VerbDictionary {
 }
 
 /// Normalises a synset label: no `&`, no final `_`, uppercase.
-fn synset_key(name: &str) -> String {
+pub(crate) fn synset_key(name: &str) -> String {
     let n = name.trim().trim_start_matches('&');
     n.strip_suffix('_').unwrap_or(n).to_ascii_uppercase()
 }
@@ -376,7 +376,7 @@ pub(crate) fn regular_verb_forms(base: &str) -> Vec<String> {
 /// Accumulates verb files, then freezes them into a [`VerbDictionary`].
 #[derive(Default)]
 pub(crate) struct VerbLoader {
-    dict: VerbDictionary,
+    pub(crate) dict: VerbDictionary,
     /// Synsets whose label ends in `_`: no plurals for their members.
     no_plural: HashSet<SynsetId>,
 }
@@ -513,6 +513,7 @@ impl VerbLoader {
                             .into(),
                             note: line.comment.into(),
                             at,
+                            mode: None,
                         };
                         if let Some(blk) = self.dict.blocks.get_mut(b.0 as usize) {
                             blk.patterns.push(p);

@@ -1,43 +1,77 @@
 //! `dyad code`: code a parsed PETRARCH XML file with the dictionaries a PETRARCH config
 //! names; write PETRARCH-2 event lines.
 
-use std::io::Write;
+use std::io::{IsTerminal as _, Write};
 use std::path::{Path, PathBuf};
 use std::process::ExitCode;
 
 use anyhow::Context as _;
 use dyad_coder::{CoderBuilder, CoderOptions, Outcome};
 use dyad_dict::DictionaryBuilder;
+use dyad_io::output::{AtomicFile, Deduplicator, EventRecord, OutputFormat, WriterOptions};
 use dyad_io::{
-    format_event_line, merge_story_events, EventLineOptions, LineContext, ReadOptions, Record,
+    format_event_line, merge_story_events, Article, ArticleOptions, ArticleReader, EventLineOptions,
+    InputFormat, InputSource, LineContext, ReadOptions, Record,
 };
+use dyad_pipeline::{auxiliary_mode, parallel_map, Pipeline};
 
-/// Output formats.
-#[derive(Clone, Copy, Debug, PartialEq, Eq, clap::ValueEnum)]
-pub enum Format {
-    /// PETRARCH-2 tab-separated event lines.
-    Petrarch,
-    /// One JSON object per event (dyad's `Event`, with all evidence).
-    Jsonl,
-}
+/// Exit code when some input records were rejected (the others were coded).
+pub const EXIT_REJECTED: u8 = 3;
+
+/// Articles coded together; bounds memory whatever the input size.
+const BATCH_ARTICLES: usize = 256;
 
 /// Flags of this subcommand.
 #[derive(clap::Args)]
 pub struct Args {
-    /// The parsed input (PETRARCH XML with `<Parse>` blocks).
-    pub file: PathBuf,
-    /// The PETRARCH config naming the dictionaries and options (`PETR_config.ini`).
+    /// Inputs: JSON Lines articles (.jsonl), plain-text articles (.txt, one each), PETRARCH XML
+    /// (.xml). None or `-`: JSON Lines on standard input.
+    pub files: Vec<String>,
+    /// A PETRARCH config (`PETR_config.ini`): code the parses a PETRARCH XML file carries with
+    /// the dictionaries and options the config names, as PETRARCH-2 does.
     #[arg(long)]
-    pub config: PathBuf,
-    /// Where the dictionaries are (default: the config's folder).
+    pub config: Option<PathBuf>,
+    /// Where the config's dictionaries are (default: the config's folder).
     #[arg(long)]
     pub dict_dir: Option<PathBuf>,
-    /// Output format.
-    #[arg(long, value_enum, default_value_t = Format::Petrarch)]
-    pub format: Format,
-    /// Write here instead of stdout.
+    /// More dictionaries in dyad's format (`.dyad`), loaded after the defaults.
+    #[arg(long)]
+    pub dict: Vec<PathBuf>,
+    /// Do not load the embedded default dictionaries (use only `--dict` files).
+    #[arg(long)]
+    pub no_default_dict: bool,
+    /// Output format: jsonl, petrarch, phoenix, gdelt (parquet is not built yet).
+    #[arg(long, default_value = "jsonl")]
+    pub format: String,
+    /// Input format for all inputs: jsonl, text or xml (default: by file extension).
+    #[arg(long)]
+    pub input_format: Option<String>,
+    /// Write here (atomically: a temporary file, then a rename) instead of stdout.
     #[arg(long, short)]
     pub output: Option<PathBuf>,
+    /// Worker threads (0: one per core). Output is the same for any count.
+    #[arg(long, default_value_t = 0)]
+    pub threads: usize,
+    /// Keep every event, not one per (date, source, target, code) per article.
+    #[arg(long)]
+    pub no_dedup: bool,
+    /// Also write each rejected record's `file:line: reason` to this file.
+    #[arg(long)]
+    pub rejects: Option<PathBuf>,
+}
+
+pub fn run(args: Args) -> anyhow::Result<ExitCode> {
+    match &args.config {
+        Some(config) => run_with_petrarch_config(&args, config),
+        None => run_raw(&args),
+    }
+}
+
+/// Output formats of the PETRARCH-config path.
+#[derive(Clone, Copy)]
+enum Format {
+    Petrarch,
+    Jsonl,
 }
 
 /// The story a sentence belongs to: its id without the final `_<n>` (PETRARCH's rule).
@@ -50,27 +84,35 @@ fn story_of(id: &str) -> &str {
     }
 }
 
-pub fn run(args: Args) -> anyhow::Result<ExitCode> {
+/// Codes a parsed PETRARCH XML file with the dictionaries and options of a PETRARCH config.
+fn run_with_petrarch_config(args: &Args, config_path: &Path) -> anyhow::Result<ExitCode> {
     let started = std::time::Instant::now();
+    let [input] = args.files.as_slice() else {
+        anyhow::bail!("--config codes exactly one parsed PETRARCH XML file");
+    };
+    let format = match args.format.as_str() {
+        "petrarch" => Format::Petrarch,
+        "jsonl" => Format::Jsonl,
+        other => anyhow::bail!("with --config the format is petrarch or jsonl, not {other:?}"),
+    };
     let read = ReadOptions {
         strict_alignment: false,
         ..ReadOptions::default()
     };
     let file =
-        dyad_io::read_petrarch_file(&args.file, &read).map_err(|e| anyhow::anyhow!("{e}"))?;
+        dyad_io::read_petrarch_file(Path::new(input), &read).map_err(|e| anyhow::anyhow!("{e}"))?;
     let mut rejected = 0usize;
     for e in file.errors() {
         eprintln!("{e}");
         rejected += 1;
     }
-    let config = dyad_io::read_petrarch_config(&args.config).map_err(|e| anyhow::anyhow!("{e}"))?;
+    let config = dyad_io::read_petrarch_config(config_path).map_err(|e| anyhow::anyhow!("{e}"))?;
     for w in &config.warnings {
         eprintln!("warning: {w}");
     }
     let dir: PathBuf = match &args.dict_dir {
         Some(d) => d.clone(),
-        None => args
-            .config
+        None => config_path
             .parent()
             .map(Path::to_path_buf)
             .unwrap_or_else(|| PathBuf::from(".")),
@@ -167,7 +209,7 @@ pub fn run(args: Args) -> anyhow::Result<ExitCode> {
         if story_discard {
             continue;
         }
-        match args.format {
+        match format {
             Format::Jsonl => {
                 for e in &story_events {
                     writeln!(out, "{}", serde_json::to_string(e)?)?;
@@ -213,7 +255,212 @@ pub fn run(args: Args) -> anyhow::Result<ExitCode> {
         rejected,
         started.elapsed().as_secs_f64()
     );
-    Ok(ExitCode::SUCCESS)
+    Ok(exit_code(rejected))
+}
+
+fn exit_code(rejected: usize) -> ExitCode {
+    if rejected == 0 {
+        ExitCode::SUCCESS
+    } else {
+        ExitCode::from(EXIT_REJECTED)
+    }
+}
+
+/// Codes raw articles: text layer, then coder, with dyad's dictionaries.
+fn run_raw(args: &Args) -> anyhow::Result<ExitCode> {
+    let started = std::time::Instant::now();
+    let format: OutputFormat = args.format.parse()?;
+    let input_format = args
+        .input_format
+        .as_deref()
+        .map(str::parse::<InputFormat>)
+        .transpose()
+        .map_err(|e| anyhow::anyhow!("{e}"))?;
+    let pipeline = build_pipeline(args)?;
+
+    let mut rejects_file = match &args.rejects {
+        Some(p) => Some(std::io::BufWriter::new(
+            std::fs::File::create(p).with_context(|| format!("cannot create {}", p.display()))?,
+        )),
+        None => None,
+    };
+    let mut atomic = match &args.output {
+        Some(p) => Some(AtomicFile::create(p).with_context(|| format!("cannot create {}", p.display()))?),
+        None => None,
+    };
+    let stdout = std::io::stdout();
+    let sink: Box<dyn Write> = match atomic.as_mut() {
+        Some(f) => Box::new(std::io::BufWriter::new(f)),
+        None => Box::new(std::io::BufWriter::new(stdout.lock())),
+    };
+    let mut writer = format.writer(sink, &WriterOptions::default());
+    let mut dedup = Deduplicator::new(args.no_dedup);
+    let progress = std::io::stderr().is_terminal();
+    let mut totals = Totals::default();
+
+    let inputs: Vec<InputSource> = if args.files.is_empty() {
+        vec![InputSource::Stdin]
+    } else {
+        args.files.iter().map(|f| InputSource::from_arg(f)).collect()
+    };
+    for input in &inputs {
+        let mut reader =
+            ArticleReader::open(input, input_format, ArticleOptions::default()).peekable();
+        while reader.peek().is_some() {
+            let mut batch = Vec::with_capacity(BATCH_ARTICLES);
+            for item in reader.by_ref().take(BATCH_ARTICLES) {
+                match item {
+                    Ok(article) => {
+                        for w in &article.warnings {
+                            eprintln!("warning: {w}");
+                        }
+                        batch.push(article);
+                    }
+                    Err(reject) => {
+                        eprintln!("{reject}");
+                        if let Some(f) = rejects_file.as_mut() {
+                            writeln!(f, "{reject}")?;
+                        }
+                        totals.rejected += 1;
+                    }
+                }
+            }
+            let coded = parallel_map(&batch, args.threads, |a| code_article(&pipeline, a));
+            for (article, sentences) in batch.iter().zip(&coded) {
+                totals.articles += 1;
+                totals.sentences += sentences.len();
+                for s in sentences {
+                    for (n, (event, mode)) in s.events.iter().enumerate() {
+                        let mut record = EventRecord::new(article, s.index, &s.text, s.start_char, event, n);
+                        record.plover_mode = *mode;
+                        if let Some(id) = &s.id {
+                            record.sentence_id = id.clone();
+                        }
+                        if dedup.keep(&record) {
+                            writer.write(&record)?;
+                            totals.events += 1;
+                        }
+                    }
+                }
+            }
+            if progress {
+                eprint!(
+                    "\rarticles={} sentences={} events={} rejected={}",
+                    totals.articles, totals.sentences, totals.events, totals.rejected
+                );
+            }
+        }
+    }
+    writer.finish()?;
+    drop(writer);
+    if let Some(f) = atomic {
+        f.commit().context("cannot move the output into place")?;
+    }
+    if let Some(mut f) = rejects_file {
+        f.flush()?;
+    }
+    if progress {
+        eprintln!();
+    }
+    if dedup.dropped() > 0 {
+        eprintln!("code: {} duplicate events merged (--no-dedup keeps them)", dedup.dropped());
+    }
+    eprintln!(
+        "code: articles={} sentences={} events={} rejected={} seconds={:.3}",
+        totals.articles,
+        totals.sentences,
+        totals.events,
+        totals.rejected,
+        started.elapsed().as_secs_f64()
+    );
+    Ok(exit_code(totals.rejected))
+}
+
+#[derive(Default)]
+struct Totals {
+    articles: usize,
+    sentences: usize,
+    events: usize,
+    rejected: usize,
+}
+
+/// One coded sentence, owned so that batches can be coded on worker threads.
+struct SentenceEvents {
+    index: usize,
+    id: Option<String>,
+    start_char: usize,
+    text: String,
+    events: Vec<(dyad_types::Event, Option<&'static str>)>,
+}
+
+/// Codes one article: its given parses when the input had them, else dyad's text layer.
+fn code_article(pipeline: &Pipeline, article: &Article) -> Vec<SentenceEvents> {
+    let with_modes = |parsed: &dyad_types::ParsedSentence, events: Vec<dyad_types::Event>| {
+        events.into_iter().map(|e| {
+            let mode = auxiliary_mode(parsed, &e);
+            (e, mode)
+        }).collect()
+    };
+    if article.sentences.is_empty() {
+        return pipeline
+            .code_text(&article.text, article.date)
+            .sentences
+            .into_iter()
+            .map(|s| SentenceEvents {
+                index: s.index,
+                id: None,
+                start_char: s.start_char,
+                events: with_modes(&s.parsed, s.coding.events),
+                text: s.parsed.text,
+            })
+            .collect();
+    }
+    article
+        .sentences
+        .iter()
+        .enumerate()
+        .map(|(index, given)| {
+            let mut parsed = given.sentence.clone();
+            if parsed.tokens.is_empty() {
+                // No parse in the input: dyad's text layer analyses the sentence.
+                let raw = dyad_text::tokenize::tokenize(&parsed.text);
+                let forms: Vec<&str> = raw.iter().map(|t| t.form.as_str()).collect();
+                parsed.tokens = pipeline.model().annotate_tokens(&forms);
+                for (token, r) in parsed.tokens.iter_mut().zip(&raw) {
+                    token.span = Some(dyad_types::CharSpan::new(r.start_char, r.end_char));
+                }
+            }
+            let events = pipeline.coder().code(&parsed);
+            SentenceEvents {
+                index,
+                id: Some(parsed.id.clone()),
+                start_char: given.start_char,
+                events: with_modes(&parsed, events),
+                text: parsed.text,
+            }
+        })
+        .collect()
+}
+
+fn build_pipeline(args: &Args) -> anyhow::Result<Pipeline> {
+    let mut builder = DictionaryBuilder::new();
+    if !args.no_default_dict {
+        builder.embedded_defaults();
+    }
+    for path in &args.dict {
+        builder.native(path);
+    }
+    let dicts = builder.build().context("cannot load the dictionaries")?;
+    for d in dicts.diagnostics() {
+        eprintln!("warning: {d}");
+    }
+    let coder = CoderBuilder::new()
+        .dictionaries(dicts)
+        .options(CoderOptions::default())
+        .build()
+        .context("cannot build the coder")?;
+    let model = dyad_text::Model::embedded().context("cannot load the text model")?;
+    Ok(Pipeline::new(model, coder))
 }
 
 #[cfg(test)]

@@ -1,9 +1,65 @@
+//! `dyad eval-parse`: score the tagger, lemmatizer and parser against a gold CoNLL-U file.
+
+use std::path::PathBuf;
 use std::process::ExitCode;
 
 /// Flags of this subcommand.
 #[derive(clap::Args)]
-pub struct Args {}
+pub struct Args {
+    /// Gold CoNLL-U file.
+    gold: PathBuf,
+    /// Use this model file instead of the embedded one.
+    #[arg(long)]
+    model: Option<PathBuf>,
+    /// Parse the raw text rebuilt from the gold file (`# text` comments) instead of its
+    /// gold words; adds token and sentence F1, and scores words aligned by extent.
+    #[arg(long)]
+    raw: bool,
+}
 
-pub fn run(_args: Args) -> anyhow::Result<ExitCode> {
-    anyhow::bail!("this command is not built yet")
+pub fn run(args: Args) -> anyhow::Result<ExitCode> {
+    let model = match &args.model {
+        Some(p) => dyad_text::Model::load(p)?,
+        None => dyad_text::Model::embedded()?,
+    };
+    if args.raw {
+        let r = dyad_text::eval::evaluate_raw(&model, &args.gold)?;
+        let s = &r.scores;
+        eprintln!(
+            "eval-parse: las_universal={:.3} (LAS below uses full labels)",
+            s.las_universal
+        );
+        println!(
+            "eval-parse: sentences={} tokens={} upos={:.3} xpos={:.3} lemma={:.3} uas={:.3} las={:.3} tokens_per_s={:.0} tokens_f1={:.3} sentences_f1={:.3}",
+            r.sentences,
+            r.tokens,
+            s.upos,
+            s.xpos,
+            s.lemma,
+            s.uas,
+            s.las,
+            s.tokens_per_second(),
+            r.tokens_f1,
+            r.sentences_f1
+        );
+        return Ok(ExitCode::SUCCESS);
+    }
+    let gold = dyad_text::conllu::read_file(&args.gold)?;
+    let s = dyad_text::eval::evaluate(&model, &gold);
+    eprintln!(
+        "eval-parse: las_universal={:.3} (LAS below uses full labels)",
+        s.las_universal
+    );
+    println!(
+        "eval-parse: sentences={} tokens={} upos={:.3} xpos={:.3} lemma={:.3} uas={:.3} las={:.3} tokens_per_s={:.0}",
+        s.sentences,
+        s.tokens,
+        s.upos,
+        s.xpos,
+        s.lemma,
+        s.uas,
+        s.las,
+        s.tokens_per_second()
+    );
+    Ok(ExitCode::SUCCESS)
 }

@@ -1,0 +1,224 @@
+//! Speed benchmark: code pre-parsed sentences with the production PETRARCH dictionaries on
+//! one thread.
+//!
+//! ```text
+//! cargo run --release -p dyad-coder --example bench_parsed -- \
+//!     [--seconds 3] [--xml PATH] [--config PATH] [--dict-dir DIR] [--dump PATH]
+//! ```
+//!
+//! Defaults read `../shared` beside the project: the GigaWord sample
+//! (`peers/petrarch2/text/GigaWord.sample.PETR.xml`, read with lenient alignment as
+//! `dyad code` reads it) and the production dictionaries `config/PETR_config.ini` names,
+//! from `peers/petrarch2/dictionaries` (`--dict-dir`; `--dict-dir ''`: the config's
+//! folder). The benchmark
+//!
+//! 1. loads the dictionaries and builds the coder (prints the milliseconds),
+//! 2. reads and parses the XML once,
+//! 3. codes every sentence repeatedly, one pass after another, for about `--seconds`, and
+//!    prints sentences per second and events per pass.
+//!
+//! Like aho-corasick's benchmarks assert their match counts, every pass must produce the
+//! same number of events, or the benchmark fails: a fast but wrong coder does not pass.
+//! `--dump PATH` writes every sentence's full [`dyad_coder::Coding`] (events with their
+//! evidence and the verb reports), so a change can be checked to leave results unchanged.
+
+use std::error::Error;
+use std::io::Write;
+use std::path::{Path, PathBuf};
+use std::process::ExitCode;
+use std::time::{Duration, Instant};
+
+use dyad_coder::{Coder, CoderBuilder, CoderOptions};
+use dyad_dict::{DictionaryBuilder, VerbSyntax};
+use dyad_types::ParsedSentence;
+
+struct Args {
+    seconds: f64,
+    xml: PathBuf,
+    config: PathBuf,
+    dict_dir: Option<PathBuf>,
+    dump: Option<PathBuf>,
+}
+
+fn shared(rel: &str) -> PathBuf {
+    PathBuf::from(concat!(env!("CARGO_MANIFEST_DIR"), "/../../../shared/")).join(rel)
+}
+
+fn parse_args() -> Result<Args, String> {
+    let mut args = Args {
+        seconds: 3.0,
+        xml: shared("peers/petrarch2/text/GigaWord.sample.PETR.xml"),
+        config: shared("peers/petrarch2/config/PETR_config.ini"),
+        dict_dir: Some(shared("peers/petrarch2/dictionaries")),
+        dump: None,
+    };
+    let mut it = std::env::args().skip(1);
+    while let Some(flag) = it.next() {
+        let mut value = || it.next().ok_or_else(|| format!("{flag} needs a value"));
+        match flag.as_str() {
+            "--seconds" => {
+                let v = value()?;
+                args.seconds = v
+                    .parse()
+                    .map_err(|_| format!("--seconds: not a number: {v:?}"))?;
+            }
+            "--xml" => args.xml = value()?.into(),
+            "--config" => args.config = value()?.into(),
+            "--dict-dir" => {
+                let v = value()?;
+                args.dict_dir = (!v.is_empty()).then(|| v.into());
+            }
+            "--dump" => args.dump = Some(value()?.into()),
+            "-h" | "--help" => {
+                return Err("usage: bench_parsed [--seconds N] [--xml PATH] [--config PATH] \
+                            [--dict-dir DIR] [--dump PATH]"
+                    .into())
+            }
+            other => return Err(format!("unknown argument {other:?}")),
+        }
+    }
+    Ok(args)
+}
+
+/// Loads the dictionaries the config names and builds the coder, as `dyad code` does.
+fn load(config_path: &Path, dict_dir: Option<&Path>) -> Result<Coder, Box<dyn Error>> {
+    let config = dyad_io::read_petrarch_config(config_path)?;
+    let dir = match dict_dir {
+        Some(d) => d.to_path_buf(),
+        None => config_path
+            .parent()
+            .map(Path::to_path_buf)
+            .unwrap_or_else(|| PathBuf::from(".")),
+    };
+    let mut b = DictionaryBuilder::new();
+    let verbs = config
+        .verb_file
+        .as_deref()
+        .ok_or("the config names no verbfile_name")?;
+    b.verbs(dir.join(verbs));
+    for a in &config.actor_files {
+        b.actors(dir.join(a));
+    }
+    if let Some(a) = &config.agent_file {
+        b.agents(dir.join(a));
+    }
+    if let Some(d) = &config.discard_file {
+        b.discards(dir.join(d));
+    }
+    if let Some(i) = &config.issue_file {
+        b.issues(dir.join(i));
+    }
+    let dicts = b.build()?;
+    let o = &config.options;
+    let split_slash_codes = dicts
+        .verbs()
+        .blocks()
+        .first()
+        .is_some_and(|blk| blk.syntax == VerbSyntax::Tabari);
+    let options = CoderOptions {
+        require_dyad: o.require_dyad,
+        new_actor_length: o.new_actor_length,
+        comma_min: o.comma_min,
+        comma_max: o.comma_max,
+        comma_bmin: o.comma_bmin,
+        comma_bmax: o.comma_bmax,
+        comma_emin: o.comma_emin,
+        comma_emax: o.comma_emax,
+        split_slash_codes,
+    };
+    Ok(CoderBuilder::new()
+        .dictionaries(dicts)
+        .options(options)
+        .build()?)
+}
+
+/// Codes every sentence once; returns the number of events.
+fn pass(coder: &Coder, sentences: &[&ParsedSentence]) -> usize {
+    sentences.iter().map(|s| coder.code(s).len()).sum()
+}
+
+fn run(args: &Args) -> Result<ExitCode, Box<dyn Error>> {
+    for p in [&args.xml, &args.config] {
+        if !p.exists() {
+            eprintln!("skipping: needs {}", p.display());
+            return Ok(ExitCode::SUCCESS);
+        }
+    }
+
+    // # Load the dictionaries.
+    let t = Instant::now();
+    let coder = load(&args.config, args.dict_dir.as_deref())?;
+    println!(
+        "load: {:.1} ms (dictionaries read and coder built)",
+        t.elapsed().as_secs_f64() * 1e3
+    );
+
+    // # Read and parse the sentences once.
+    let t = Instant::now();
+    let read = dyad_io::ReadOptions {
+        strict_alignment: false,
+        ..dyad_io::ReadOptions::default()
+    };
+    let file = dyad_io::read_petrarch_file(&args.xml, &read)?;
+    let sentences: Vec<&ParsedSentence> = file.ok_records().map(|r| &r.sentence).collect();
+    println!(
+        "input: {} sentences ({} unreadable records) read and parsed in {:.1} ms",
+        sentences.len(),
+        file.errors().count(),
+        t.elapsed().as_secs_f64() * 1e3
+    );
+    if sentences.is_empty() {
+        return Err("no readable sentences".into());
+    }
+
+    if let Some(path) = &args.dump {
+        let mut out = std::io::BufWriter::new(std::fs::File::create(path)?);
+        for s in &sentences {
+            writeln!(out, "{} {:?}", s.id, coder.code_detailed(s))?;
+        }
+        out.flush()?;
+        println!("dump: every sentence's coding written to {}", path.display());
+    }
+
+    // # Code them, pass after pass, on this thread.
+    let expected = pass(&coder, &sentences);
+    let budget = Duration::from_secs_f64(args.seconds.max(0.0));
+    let (mut passes, mut coded) = (0usize, 0usize);
+    let t = Instant::now();
+    while passes == 0 || t.elapsed() < budget {
+        let events = pass(&coder, &sentences);
+        if events != expected {
+            return Err(format!(
+                "pass {passes} produced {events} events, the first pass {expected}"
+            )
+            .into());
+        }
+        passes += 1;
+        coded += sentences.len();
+    }
+    let secs = t.elapsed().as_secs_f64();
+    println!("events per pass: {expected} (same in all {passes} passes)");
+    println!(
+        "coding: {coded} sentences in {secs:.3} s on one thread: {:.0} sentences/s ({:.2} µs/sentence)",
+        coded as f64 / secs,
+        secs * 1e6 / coded as f64
+    );
+    Ok(ExitCode::SUCCESS)
+}
+
+fn main() -> ExitCode {
+    let args = match parse_args() {
+        Ok(a) => a,
+        Err(e) => {
+            eprintln!("{e}");
+            return ExitCode::from(2);
+        }
+    };
+    match run(&args) {
+        Ok(code) => code,
+        Err(e) => {
+            eprintln!("bench_parsed: {e}");
+            ExitCode::FAILURE
+        }
+    }
+}

@@ -1,0 +1,190 @@
+//! The sentence-level word lists: the words of a sentence's text as discard and issue
+//! lists read them, and the discard list indexed for fast lookup.
+//!
+//! [`DiscardIndex`] finds what [`dyad_dict::Discards::check_words`] finds (a unit test
+//! holds the two together) with [`FxHashMap`] tables, and only tries the stem lengths the
+//! list has, instead of hashing every prefix of every word.
+
+use dyad_dict::{DiscardEntry, Discards};
+
+use crate::fx::FxHashMap;
+
+/// The words of `text` as [`dyad_dict::text_words`] splits them, as byte ranges of one
+/// upper-case buffer (so a sentence costs two allocations, not one per word).
+pub(crate) struct TextWords {
+    buf: String,
+    spans: Vec<(usize, usize)>,
+}
+
+impl TextWords {
+    /// Splits `text`; non-ASCII text goes through [`dyad_dict::text_words`] itself, whose
+    /// Unicode upper-casing may change lengths.
+    pub(crate) fn new(text: &str) -> TextWords {
+        if !text.is_ascii() {
+            let words = dyad_dict::text_words(text);
+            let mut buf = String::with_capacity(words.iter().map(|w| w.len()).sum());
+            let mut spans = Vec::with_capacity(words.len());
+            for w in &words {
+                let start = buf.len();
+                buf.push_str(w);
+                spans.push((start, buf.len()));
+            }
+            return TextWords { buf, spans };
+        }
+        let buf = text.to_ascii_uppercase();
+        let keep = |c: char| c.is_alphanumeric() || c == '&' || c == '$' || c == '%';
+        let mut spans = Vec::new();
+        let mut rest = buf.as_str();
+        let mut offset = 0;
+        while let Some(start) = rest.find(|c: char| !c.is_whitespace()) {
+            let len = rest[start..]
+                .find(char::is_whitespace)
+                .unwrap_or(rest.len() - start);
+            let word = &rest[start..start + len];
+            let trimmed = word.trim_matches(|c: char| !keep(c));
+            if !trimmed.is_empty() {
+                // `trimmed` lies inside `word`: find its offset by the bytes trimmed in front.
+                let lead = word.len() - word.trim_start_matches(|c: char| !keep(c)).len();
+                let s = offset + start + lead;
+                spans.push((s, s + trimmed.len()));
+            }
+            offset += start + len;
+            rest = &rest[start + len..];
+        }
+        TextWords { buf, spans }
+    }
+
+    /// The words, borrowed from the buffer.
+    pub(crate) fn words(&self) -> Vec<&str> {
+        self.spans
+            .iter()
+            .map(|&(s, e)| self.buf.get(s..e).unwrap_or(""))
+            .collect()
+    }
+}
+
+/// The discard list by first word (entries that need the whole word) and by stem.
+#[derive(Debug, Default)]
+pub(crate) struct DiscardIndex {
+    exact: FxHashMap<Box<str>, Vec<u32>>,
+    stems: FxHashMap<Box<str>, Vec<u32>>,
+    /// The byte lengths of the stems, ascending, without repeats.
+    stem_lens: Vec<usize>,
+}
+
+impl DiscardIndex {
+    pub(crate) fn new(d: &Discards) -> DiscardIndex {
+        let mut ix = DiscardIndex::default();
+        for (id, e) in d.entries().iter().enumerate() {
+            let (Some(first), Ok(id)) = (e.words.first(), u32::try_from(id)) else {
+                continue;
+            };
+            if e.words.len() == 1 && !e.whole_word {
+                ix.stems.entry(first.clone()).or_default().push(id);
+                ix.stem_lens.push(first.len());
+            } else {
+                ix.exact.entry(first.clone()).or_default().push(id);
+            }
+        }
+        ix.stem_lens.sort_unstable();
+        ix.stem_lens.dedup();
+        ix
+    }
+
+    /// The first discard entry found in `words` (entries in load order at each word, words
+    /// left to right), as [`Discards::check_words`] finds it.
+    pub(crate) fn check<'d>(&self, d: &'d Discards, words: &[&str]) -> Option<&'d DiscardEntry> {
+        if d.is_empty() {
+            return None;
+        }
+        (0..words.len()).find_map(|i| self.match_at(d, words, i))
+    }
+
+    fn match_at<'d>(&self, d: &'d Discards, words: &[&str], i: usize) -> Option<&'d DiscardEntry> {
+        let first = *words.get(i)?;
+        let exact = self.exact.get(first).into_iter().flatten();
+        let stems = self
+            .stem_lens
+            .iter()
+            .take_while(|&&n| n <= first.len())
+            .filter_map(|&n| first.get(..n))
+            .filter_map(|p| self.stems.get(p))
+            .flatten();
+        let mut best: Option<u32> = None;
+        for &id in exact.chain(stems) {
+            if best.is_some_and(|b| b <= id) {
+                continue;
+            }
+            let Some(e) = d.entries().get(id as usize) else {
+                continue;
+            };
+            if entry_matches(e, words, i) {
+                best = Some(id);
+            }
+        }
+        d.entries().get(best? as usize)
+    }
+}
+
+fn entry_matches(e: &DiscardEntry, words: &[&str], i: usize) -> bool {
+    let n = e.words.len();
+    let Some(span) = words.get(i..i + n) else {
+        return false;
+    };
+    e.words.iter().zip(span).enumerate().all(|(k, (w, t))| {
+        if k + 1 == n && !e.whole_word {
+            t.starts_with(&**w)
+        } else {
+            **w == **t
+        }
+    })
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use dyad_dict::{DictKind, DictionaryBuilder};
+
+    const TEXTS: &[&str] = &[
+        "He played baseballs, badly.",
+        "The Academy Awards were held",
+        "the World Cup.",
+        "the World Cups",
+        "Two months later, Gondor's \"army\" (again) left",
+        "The minister met the president",
+        "Academy",
+        "  BASE   base-ball  BASEBALL!! ... $5 & 10% ",
+        "Éomer rode to the WORLD CUP in Rohan's café",
+        "",
+        "-- , .",
+    ];
+
+    #[test]
+    fn text_words_split_as_the_dictionary_crate_does() {
+        for t in TEXTS {
+            let ours = TextWords::new(t);
+            assert_eq!(ours.words(), dyad_dict::text_words(t), "{t:?}");
+        }
+    }
+
+    #[test]
+    fn discards_found_as_the_dictionary_crate_finds_them() {
+        let list = "BASEBALL # sport\nBASE\n+ACADEMY AWARD\nWORLD CUP_\nMONTHS LATER\nB\n\
+                    CUP_\n+BASEBALL\nCAF\n";
+        let dicts = DictionaryBuilder::new()
+            .text(DictKind::Discards, "t.discards", list)
+            .build()
+            .unwrap();
+        let d = dicts.discards();
+        let ix = DiscardIndex::new(d);
+        for t in TEXTS {
+            let tw = TextWords::new(t);
+            let words = tw.words();
+            let ours = ix.check(d, &words).map(|e| e.at.line);
+            let theirs = d.check_words(&words).map(|e| e.at.line);
+            assert_eq!(ours, theirs, "{t:?}");
+        }
+        let tw = TextWords::new("the base");
+        assert!(ix.check(d, &tw.words()).is_some());
+    }
+}

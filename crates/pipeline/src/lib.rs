@@ -1,0 +1,236 @@
+//! The one place that composes dyad's parts: article text → sentences → tokens, tags and a
+//! dependency parse ([`dyad_text::Model`]) → events ([`dyad_coder::Coder`]).
+//!
+//! The CLI, the server and the Python bindings all code through a [`Pipeline`], so they
+//! give the same events for the same text. A pipeline is immutable, cheap to clone and
+//! `Send + Sync`; [`Pipeline::code_batch`] codes many articles on several threads and
+//! returns them in input order, so output never depends on the thread count.
+//!
+//! ```
+//! use dyad_coder::CoderBuilder;
+//! use dyad_dict::{DictKind, DictionaryBuilder, VerbSyntax};
+//! use dyad_pipeline::Pipeline;
+//! use dyad_text::Model;
+//!
+//! let dicts = DictionaryBuilder::new()
+//!     .text(DictKind::Actors, "demo.actors", "ARNOR [ARN]\nGONDOR [GON]\n")
+//!     .text(DictKind::Verbs(VerbSyntax::Tabari), "demo.verbs", "--- ACCUSE [112] ---\nACCUSE\n")
+//!     .build()?;
+//! let coder = CoderBuilder::new().dictionaries(dicts).build()?;
+//! let pipeline = Pipeline::new(Model::embedded()?, coder);
+//! let article = pipeline.code_text("Arnor accused Gondor of spying. Nothing else happened.", None);
+//! assert_eq!(article.sentences.len(), 2);
+//! let events: Vec<_> = article.events().collect();
+//! assert_eq!(events.len(), 1);
+//! assert_eq!(events[0].1.code, "112");
+//! # Ok::<(), Box<dyn std::error::Error>>(())
+//! ```
+#![deny(missing_docs)]
+
+use std::sync::atomic::{AtomicUsize, Ordering};
+use std::sync::Arc;
+
+use dyad_coder::{Coder, Coding};
+use dyad_text::{tokenize, Model};
+use dyad_types::{Date, Event, ParsedSentence};
+
+/// Text layer and coder, composed. Clones share both.
+#[derive(Clone)]
+pub struct Pipeline {
+    model: Arc<Model>,
+    coder: Coder,
+}
+
+/// One sentence of an article: where it is, its analysis and what the coder made of it.
+#[derive(Clone, Debug)]
+pub struct CodedSentence {
+    /// 0-based index of the sentence in its article.
+    pub index: usize,
+    /// Character offset of the sentence's first character in the article text; add it to
+    /// the sentence-relative spans of tokens and events to get article offsets.
+    pub start_char: usize,
+    /// Tokens, tags, lemmas and the dependency parse.
+    pub parsed: ParsedSentence,
+    /// The coder's result: events and a report for every dictionary verb found.
+    pub coding: Coding,
+}
+
+/// Everything coded from one article.
+#[derive(Clone, Debug, Default)]
+pub struct ArticleCoding {
+    /// The article's sentences, in order.
+    pub sentences: Vec<CodedSentence>,
+}
+
+impl ArticleCoding {
+    /// All events of the article, in sentence order, each with its sentence.
+    pub fn events(&self) -> impl Iterator<Item = (&CodedSentence, &Event)> {
+        self.sentences.iter().flat_map(|s| s.coding.events.iter().map(move |e| (s, e)))
+    }
+}
+
+impl Pipeline {
+    /// A pipeline over a loaded model and a built coder.
+    pub fn new(model: Model, coder: Coder) -> Pipeline {
+        Pipeline { model: Arc::new(model), coder }
+    }
+
+    /// The text model.
+    pub fn model(&self) -> &Model {
+        &self.model
+    }
+
+    /// The coder.
+    pub fn coder(&self) -> &Coder {
+        &self.coder
+    }
+
+    /// Splits, parses and codes one article. `date` is the report's date; date-bounded
+    /// dictionary entries resolve against it.
+    pub fn code_text(&self, text: &str, date: Option<Date>) -> ArticleCoding {
+        let sentences = tokenize::segment(text)
+            .into_iter()
+            .enumerate()
+            .map(|(index, raw)| {
+                let parsed = self.parse_sentence(text, &raw, index, date);
+                let coding = self.coder.code_detailed(&parsed);
+                CodedSentence { index, start_char: raw.start_char, parsed, coding }
+            })
+            .collect();
+        ArticleCoding { sentences }
+    }
+
+    /// Codes many articles on `threads` threads (0: all cores). The result is in input order
+    /// and identical whatever the thread count.
+    pub fn code_batch(&self, articles: &[(&str, Option<Date>)], threads: usize) -> Vec<ArticleCoding> {
+        parallel_map(articles, threads, |(text, date)| self.code_text(text, *date))
+    }
+
+    fn parse_sentence(
+        &self,
+        text: &str,
+        raw: &tokenize::RawSentence,
+        index: usize,
+        date: Option<Date>,
+    ) -> ParsedSentence {
+        let forms: Vec<&str> = raw.tokens.iter().map(|t| t.form.as_str()).collect();
+        let mut tokens = self.model.annotate_tokens(&forms);
+        for (tok, rt) in tokens.iter_mut().zip(&raw.tokens) {
+            tok.span = Some(dyad_types::CharSpan::new(
+                rt.start_char.saturating_sub(raw.start_char),
+                rt.end_char.saturating_sub(raw.start_char),
+            ));
+        }
+        ParsedSentence {
+            id: index.to_string(),
+            date,
+            text: text.get(raw.start_byte..raw.end_byte).unwrap_or_default().to_string(),
+            tokens,
+            tree: None,
+        }
+    }
+}
+
+/// Applies `f` to every item on `threads` threads (0: one per core) and returns the results
+/// in input order, so the output never depends on the thread count or on scheduling.
+pub fn parallel_map<T: Sync, R: Send>(items: &[T], threads: usize, f: impl Fn(&T) -> R + Sync) -> Vec<R> {
+    let threads = effective_threads(threads).min(items.len().max(1));
+    if threads <= 1 {
+        return items.iter().map(f).collect();
+    }
+    let next = AtomicUsize::new(0);
+    let mut done: Vec<(usize, R)> = std::thread::scope(|scope| {
+        let workers: Vec<_> = (0..threads)
+            .map(|_| {
+                scope.spawn(|| {
+                    let mut mine = Vec::new();
+                    loop {
+                        let i = next.fetch_add(1, Ordering::Relaxed);
+                        let Some(item) = items.get(i) else { break };
+                        mine.push((i, f(item)));
+                    }
+                    mine
+                })
+            })
+            .collect();
+        // A worker fails only by panicking; re-raise it rather than lose items silently.
+        workers
+            .into_iter()
+            .flat_map(|w| w.join().unwrap_or_else(|p| std::panic::resume_unwind(p)))
+            .collect()
+    });
+    done.sort_by_key(|(i, _)| *i);
+    done.into_iter().map(|(_, r)| r).collect()
+}
+
+/// PLOVER's auxiliary mode for an event, read from its verb's modifiers: `historical` when an
+/// adverb such as "historically" or "traditionally" says the act is a standing relationship
+/// rather than a dated event ("China has historically provided support to ...").
+pub fn auxiliary_mode(sentence: &ParsedSentence, event: &Event) -> Option<&'static str> {
+    const HISTORICAL: [&str; 6] =
+        ["historically", "traditionally", "long", "always", "habitually", "customarily"];
+    let (first, last) = event.verb_tokens;
+    (first..last.max(first + 1)).find_map(|verb| {
+        sentence.dependents(verb).find_map(|d| {
+            let t = sentence.tokens.get(d)?;
+            let word = t.form.to_lowercase();
+            (t.deprel.starts_with("advmod") && HISTORICAL.contains(&word.as_str())).then_some("historical")
+        })
+    })
+}
+
+/// The number of worker threads for a requested count (0 means one per core).
+pub fn effective_threads(requested: usize) -> usize {
+    if requested > 0 {
+        requested
+    } else {
+        std::thread::available_parallelism().map(|n| n.get()).unwrap_or(1)
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn assert_send_sync<T: Send + Sync + Clone>() {}
+
+    #[test]
+    fn pipeline_is_shareable() {
+        assert_send_sync::<Pipeline>();
+    }
+
+    #[test]
+    fn parallel_map_keeps_input_order_whatever_the_thread_count() {
+        let items: Vec<u64> = (0..1000).collect();
+        let square = |x: &u64| x * x;
+        let one = parallel_map(&items, 1, square);
+        assert_eq!(parallel_map(&items, 2, square), one);
+        assert_eq!(parallel_map(&items, 7, square), one);
+        assert_eq!(one[999], 999 * 999);
+    }
+
+    #[test]
+    fn historically_marks_a_standing_relationship() {
+        use dyad_types::Token;
+        let tok = |form: &str, head: usize, deprel: &str| Token {
+            form: form.into(),
+            head,
+            deprel: deprel.into(),
+            ..Token::default()
+        };
+        let sentence = ParsedSentence {
+            tokens: vec![
+                tok("China", 4, "nsubj"),
+                tok("has", 4, "aux"),
+                tok("historically", 4, "advmod"),
+                tok("provided", 0, "root"),
+                tok("aid", 4, "obj"),
+            ],
+            ..ParsedSentence::default()
+        };
+        let event = Event { verb_tokens: (3, 4), ..Event::default() };
+        assert_eq!(auxiliary_mode(&sentence, &event), Some("historical"));
+        let sentence_now = ParsedSentence { tokens: sentence.tokens[..2].to_vec(), ..sentence.clone() };
+        assert_eq!(auxiliary_mode(&sentence_now, &event), None);
+    }
+}

@@ -1,0 +1,140 @@
+//! The store's error type.
+
+use std::fmt;
+
+use dyad_types::Date;
+
+/// A store operation failed. Inspect the cause with [`Error::kind`].
+#[derive(Debug)]
+pub struct Error {
+    kind: ErrorKind,
+}
+
+/// What went wrong.
+#[derive(Debug)]
+#[non_exhaustive]
+pub enum ErrorKind {
+    /// SQLite reported an error (I/O, locking, corruption, ...).
+    Sqlite(rusqlite::Error),
+    /// The database was written by another format version of this crate.
+    IncompatibleFormat {
+        /// Version stamped in the database (`PRAGMA user_version`).
+        found: i64,
+        /// Version this build reads and writes ([`crate::FORMAT_VERSION`]).
+        expected: i64,
+    },
+    /// The file is an SQLite database, but not one of ours.
+    NotAStore {
+        /// Its `PRAGMA application_id`.
+        application_id: i64,
+    },
+    /// A second [`crate::Writer`] was requested while one is alive.
+    WriterBusy,
+    /// A query's date range ends before it starts.
+    InvalidDateRange {
+        /// Start of the range.
+        from: Date,
+        /// End of the range.
+        to: Date,
+    },
+    /// An event has no date of its own and its article has none either.
+    MissingDate {
+        /// The article's id.
+        article: String,
+        /// Index of the event in the article's event list.
+        event: usize,
+    },
+    /// An event points at a sentence the article does not have.
+    SentenceOutOfRange {
+        /// The article's id.
+        article: String,
+        /// Index of the event in the article's event list.
+        event: usize,
+        /// The sentence index it gave.
+        sentence: usize,
+        /// How many sentences the article has.
+        sentences: usize,
+    },
+    /// A query parameter is unusable (reason given).
+    InvalidQuery(String),
+    /// A pagination cursor could not be read.
+    BadCursor(String),
+    /// Stored data breaks an invariant of the store (reason given).
+    DataCorruption(String),
+}
+
+/// `Result` with the store's [`Error`].
+pub type Result<T, E = Error> = std::result::Result<T, E>;
+
+impl Error {
+    /// What went wrong.
+    pub fn kind(&self) -> &ErrorKind {
+        &self.kind
+    }
+
+    pub(crate) fn new(kind: ErrorKind) -> Error {
+        Error { kind }
+    }
+
+    pub(crate) fn query(reason: impl Into<String>) -> Error {
+        Error::new(ErrorKind::InvalidQuery(reason.into()))
+    }
+
+    pub(crate) fn corrupt(reason: impl Into<String>) -> Error {
+        Error::new(ErrorKind::DataCorruption(reason.into()))
+    }
+}
+
+impl From<ErrorKind> for Error {
+    fn from(kind: ErrorKind) -> Error {
+        Error { kind }
+    }
+}
+
+impl From<rusqlite::Error> for Error {
+    fn from(e: rusqlite::Error) -> Error {
+        Error { kind: ErrorKind::Sqlite(e) }
+    }
+}
+
+impl fmt::Display for Error {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        match &self.kind {
+            ErrorKind::Sqlite(e) => write!(f, "sqlite: {e}"),
+            ErrorKind::IncompatibleFormat { found, expected } => write!(
+                f,
+                "incompatible store format: the database has version {found}, \
+                 this build reads version {expected}"
+            ),
+            ErrorKind::NotAStore { application_id } => write!(
+                f,
+                "not a dyad store: the database has application id {application_id:#x}"
+            ),
+            ErrorKind::WriterBusy => write!(f, "another writer is open on this store"),
+            ErrorKind::InvalidDateRange { from, to } => {
+                write!(f, "invalid date range: {from} is after {to}")
+            }
+            ErrorKind::MissingDate { article, event } => write!(
+                f,
+                "article {article:?}, event {event}: no date on the event nor on the article"
+            ),
+            ErrorKind::SentenceOutOfRange { article, event, sentence, sentences } => write!(
+                f,
+                "article {article:?}, event {event}: sentence {sentence} out of range \
+                 (the article has {sentences})"
+            ),
+            ErrorKind::InvalidQuery(r) => write!(f, "invalid query: {r}"),
+            ErrorKind::BadCursor(r) => write!(f, "bad cursor: {r}"),
+            ErrorKind::DataCorruption(r) => write!(f, "store data is inconsistent: {r}"),
+        }
+    }
+}
+
+impl std::error::Error for Error {
+    fn source(&self) -> Option<&(dyn std::error::Error + 'static)> {
+        match &self.kind {
+            ErrorKind::Sqlite(e) => Some(e),
+            _ => None,
+        }
+    }
+}

@@ -1,0 +1,291 @@
+//! Lemmatizer and morphological features learned from a treebank.
+//!
+//! Known words get the lemma seen most often with their form and XPOS. Unseen words get
+//! a suffix rewrite rule (strip *k* characters, append a string) chosen by the longest
+//! word ending seen in training with the same XPOS. Features come from the most frequent
+//! analysis of (form, UPOS, XPOS), falling back to the tag pair alone.
+
+use std::collections::BTreeMap;
+
+use crate::codec::{Reader, Writer};
+use crate::conllu::Sentence;
+use crate::hash::FxHashMap;
+use crate::Error;
+
+const MAX_SUFFIX: usize = 6;
+
+/// The learned tables.
+///
+/// Tables are keyed by a 64-bit hash of their tab-joined key strings (the file keeps
+/// the strings), so lookups do not allocate.
+#[derive(Default)]
+pub(crate) struct Lemmatizer {
+    exact: FxHashMap<u64, String>,
+    lower: FxHashMap<u64, String>,
+    rules: FxHashMap<u64, (u8, String)>,
+    feats: FxHashMap<u64, String>,
+    feats_by_tag: FxHashMap<u64, String>,
+    /// The key strings, for writing the tables back out.
+    keys: Vec<Vec<(String, String)>>,
+    rule_keys: Vec<(String, (u8, String))>,
+}
+
+/// Hash of `parts` joined by tabs, without building the string.
+fn hkey(parts: &[&str]) -> u64 {
+    use std::hash::Hasher;
+    let mut h = crate::hash::FxHasher::default();
+    for (i, p) in parts.iter().enumerate() {
+        if i > 0 {
+            h.write_u8(b'\t');
+        }
+        h.write(p.as_bytes());
+        h.write_u8(0xff);
+    }
+    crate::hash::mix(h.finish())
+}
+
+fn hashed<V: Clone>(v: &[(String, V)]) -> FxHashMap<u64, V> {
+    v.iter()
+        .map(|(k, x)| (hkey(&k.split('\t').collect::<Vec<_>>()), x.clone()))
+        .collect()
+}
+
+fn key(a: &str, b: &str) -> String {
+    let mut k = String::with_capacity(a.len() + b.len() + 1);
+    k.push_str(a);
+    k.push('\t');
+    k.push_str(b);
+    k
+}
+
+fn most_frequent(m: BTreeMap<String, BTreeMap<String, usize>>) -> Vec<(String, String)> {
+    m.into_iter()
+        .filter_map(|(k, by)| {
+            // Highest count; ties go to the smallest string (BTreeMap order).
+            let best = by
+                .iter()
+                .fold(None::<(&String, usize)>, |b, (v, &c)| match b {
+                    Some((_, bc)) if bc >= c => b,
+                    _ => Some((v, c)),
+                })?;
+            Some((k, best.0.clone()))
+        })
+        .collect()
+}
+
+/// Rule turning `form` into `lemma`: (characters to strip, string to append).
+fn rule_of(form: &str, lemma: &str) -> (usize, String) {
+    let f: Vec<char> = form.chars().collect();
+    let l: Vec<char> = lemma.chars().collect();
+    let p = f.iter().zip(&l).take_while(|(a, b)| a == b).count();
+    (f.len() - p, l[p..].iter().collect())
+}
+
+fn suffix(chars: &[char], k: usize) -> String {
+    chars[chars.len() - k..].iter().collect()
+}
+
+fn is_proper(xpos: &str) -> bool {
+    xpos.starts_with("NNP")
+}
+
+impl Lemmatizer {
+    pub(crate) fn train(sents: &[Sentence]) -> Lemmatizer {
+        let mut exact: BTreeMap<String, BTreeMap<String, usize>> = BTreeMap::new();
+        let mut lower: BTreeMap<String, BTreeMap<String, usize>> = BTreeMap::new();
+        let mut rules: BTreeMap<String, BTreeMap<String, usize>> = BTreeMap::new();
+        let mut feats: BTreeMap<String, BTreeMap<String, usize>> = BTreeMap::new();
+        let mut feats_tag: BTreeMap<String, BTreeMap<String, usize>> = BTreeMap::new();
+        for s in sents {
+            for w in &s.words {
+                if w.lemma == "_" && w.form != "_" {
+                    continue;
+                }
+                *exact
+                    .entry(key(&w.form, &w.xpos))
+                    .or_default()
+                    .entry(w.lemma.clone())
+                    .or_default() += 1;
+                let lf = w.form.to_lowercase();
+                *lower
+                    .entry(key(&lf, &w.xpos))
+                    .or_default()
+                    .entry(w.lemma.clone())
+                    .or_default() += 1;
+                let (src, tgt) = if is_proper(&w.xpos) {
+                    (w.form.clone(), w.lemma.clone())
+                } else {
+                    (lf.clone(), w.lemma.to_lowercase())
+                };
+                let (strip, add) = rule_of(&src, &tgt);
+                if strip < 256 {
+                    let chars: Vec<char> = src.to_lowercase().chars().collect();
+                    let rule = format!("{strip}\t{add}");
+                    for k in 0..=MAX_SUFFIX.min(chars.len()) {
+                        let rk = key(&w.xpos, &suffix(&chars, k));
+                        *rules
+                            .entry(rk)
+                            .or_default()
+                            .entry(rule.clone())
+                            .or_default() += 1;
+                    }
+                }
+                let fk = key(&lf, &key(&w.upos, &w.xpos));
+                *feats
+                    .entry(fk)
+                    .or_default()
+                    .entry(w.feats.clone())
+                    .or_default() += 1;
+                *feats_tag
+                    .entry(key(&w.upos, &w.xpos))
+                    .or_default()
+                    .entry(w.feats.clone())
+                    .or_default() += 1;
+            }
+        }
+        let rules: Vec<(String, (u8, String))> = most_frequent(rules)
+            .into_iter()
+            .filter_map(|(k, r)| {
+                let (s, a) = r.split_once('\t')?;
+                Some((k, (s.parse::<u8>().ok()?, a.to_string())))
+            })
+            .collect();
+        let keys = vec![
+            most_frequent(exact),
+            most_frequent(lower),
+            most_frequent(feats),
+            most_frequent(feats_tag),
+        ];
+        Lemmatizer::build(keys, rules)
+    }
+
+    fn build(
+        keys: Vec<Vec<(String, String)>>,
+        rule_keys: Vec<(String, (u8, String))>,
+    ) -> Lemmatizer {
+        let get = |i: usize| keys.get(i).map(|v| hashed(v)).unwrap_or_default();
+        Lemmatizer {
+            exact: get(0),
+            lower: get(1),
+            rules: hashed(&rule_keys),
+            feats: get(2),
+            feats_by_tag: get(3),
+            keys,
+            rule_keys,
+        }
+    }
+
+    /// The lemma of `form` tagged `xpos`.
+    pub(crate) fn lemma(&self, form: &str, xpos: &str) -> String {
+        if let Some(l) = self.exact.get(&hkey(&[form, xpos])) {
+            return l.clone();
+        }
+        let lf = form.to_lowercase();
+        if let Some(l) = self.lower.get(&hkey(&[&lf, xpos])) {
+            return l.clone();
+        }
+        let src = if is_proper(xpos) {
+            form.to_string()
+        } else {
+            lf
+        };
+        let chars: Vec<char> = src.chars().collect();
+        let lchars: Vec<char> = src.to_lowercase().chars().collect();
+        if lchars.len() != chars.len() {
+            return src;
+        }
+        for k in (0..=MAX_SUFFIX.min(chars.len())).rev() {
+            if let Some((strip, add)) = self.rules.get(&hkey(&[xpos, &suffix(&lchars, k)])) {
+                let strip = *strip as usize;
+                if strip <= chars.len() && strip < chars.len() + add.chars().count() {
+                    let mut out: String = chars[..chars.len() - strip].iter().collect();
+                    out.push_str(add);
+                    return out;
+                }
+            }
+        }
+        src
+    }
+
+    /// Morphological features of `form` with its tags (`_` when none).
+    pub(crate) fn feats(&self, form: &str, upos: &str, xpos: &str) -> String {
+        if let Some(f) = self.feats.get(&hkey(&[&form.to_lowercase(), upos, xpos])) {
+            return f.clone();
+        }
+        self.feats_by_tag
+            .get(&hkey(&[upos, xpos]))
+            .cloned()
+            .unwrap_or_else(|| "_".to_string())
+    }
+
+    pub(crate) fn write(&self, w: &mut Writer) {
+        let map = |w: &mut Writer, m: &[(String, String)]| {
+            w.var(m.len() as u64);
+            for (k, x) in m {
+                w.str(k);
+                w.str(x);
+            }
+        };
+        let empty = Vec::new();
+        map(w, self.keys.first().unwrap_or(&empty));
+        map(w, self.keys.get(1).unwrap_or(&empty));
+        w.var(self.rule_keys.len() as u64);
+        for (k, (s, a)) in &self.rule_keys {
+            w.str(k);
+            w.u8(*s);
+            w.str(a);
+        }
+        map(w, self.keys.get(2).unwrap_or(&empty));
+        map(w, self.keys.get(3).unwrap_or(&empty));
+    }
+
+    pub(crate) fn read(r: &mut Reader<'_>) -> Result<Lemmatizer, Error> {
+        let map = |r: &mut Reader<'_>| -> Result<Vec<(String, String)>, Error> {
+            let n = r.len(2)?;
+            let mut m = Vec::with_capacity(n);
+            for _ in 0..n {
+                let k = r.str()?;
+                let v = r.str()?;
+                m.push((k, v));
+            }
+            Ok(m)
+        };
+        let exact = map(r)?;
+        let lower = map(r)?;
+        let n = r.len(3)?;
+        let mut rules = Vec::with_capacity(n);
+        for _ in 0..n {
+            let k = r.str()?;
+            let s = r.u8()?;
+            let a = r.str()?;
+            rules.push((k, (s, a)));
+        }
+        let feats = map(r)?;
+        let feats_by_tag = map(r)?;
+        Ok(Lemmatizer::build(
+            vec![exact, lower, feats, feats_by_tag],
+            rules,
+        ))
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::conllu::parse;
+
+    #[test]
+    fn learns_lemmas_and_generalises_suffix_rules() {
+        let text = "1\tdogs\tdog\tNOUN\tNNS\tNumber=Plur\t0\troot\t_\t_\n2\tcats\tcat\tNOUN\tNNS\tNumber=Plur\t1\tdep\t_\t_\n3\twent\tgo\tVERB\tVBD\t_\t1\tdep\t_\t_\n4\twalked\twalk\tVERB\tVBD\t_\t1\tdep\t_\t_\n\n";
+        let lem = Lemmatizer::train(&parse(text, "t").unwrap());
+        assert_eq!(lem.lemma("went", "VBD"), "go");
+        assert_eq!(lem.lemma("Dogs", "NNS"), "dog");
+        assert_eq!(lem.lemma("birds", "NNS"), "bird");
+        assert_eq!(lem.lemma("talked", "VBD"), "talk");
+        assert_eq!(lem.feats("birds", "NOUN", "NNS"), "Number=Plur");
+        let mut w = Writer::default();
+        lem.write(&mut w);
+        let back = Lemmatizer::read(&mut Reader::new(&w.buf)).unwrap();
+        assert_eq!(back.lemma("talked", "VBD"), "talk");
+    }
+}

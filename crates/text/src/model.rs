@@ -1,0 +1,298 @@
+//! The bundled pipeline: tagger, lemmatizer and parser loaded from one model file.
+
+use std::path::Path;
+use std::sync::{Arc, OnceLock};
+
+use dyad_types::{CharSpan, Date, ParsedSentence, Token};
+
+use crate::codec::{Reader, Writer};
+use crate::lemma::Lemmatizer;
+use crate::parser::{pwords, Parser};
+use crate::tagger::Tagger;
+use crate::{tokenize, Error, Result};
+
+/// Magic bytes and format version at the start of every model file.
+pub(crate) const MAGIC: &[u8; 8] = b"DYADTX01";
+
+/// The model committed with the crate (trained by `dyad train` on UD English EWT).
+static EMBEDDED: &[u8] = include_bytes!("../models/en_ewt.bin");
+
+struct Inner {
+    tagger: Tagger,
+    lemma: Lemmatizer,
+    parser: Parser,
+}
+
+/// A loaded text model: part-of-speech tagger, lemmatizer and dependency parser.
+///
+/// Cloning is cheap (the weights are shared), and a `Model` can be used from many
+/// threads at once.
+#[derive(Clone)]
+pub struct Model {
+    inner: Arc<Inner>,
+}
+
+impl std::fmt::Debug for Model {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.debug_struct("Model")
+            .field("tags", &self.inner.tagger.tags.len())
+            .field("labels", &self.inner.parser.labels.len())
+            .finish()
+    }
+}
+
+impl Model {
+    /// The model embedded in the binary, decoded on first use and shared afterwards.
+    pub fn embedded() -> Result<Model> {
+        static CELL: OnceLock<std::result::Result<Model, String>> = OnceLock::new();
+        CELL.get_or_init(|| Model::from_bytes(EMBEDDED).map_err(|e| e.to_string()))
+            .clone()
+            .map_err(|e| Error::Model(format!("embedded model: {e}")))
+    }
+
+    /// Decode a model from the bytes `dyad train` writes.
+    pub fn from_bytes(bytes: &[u8]) -> Result<Model> {
+        if bytes.len() < MAGIC.len() || &bytes[..MAGIC.len()] != MAGIC {
+            return Err(Error::Model(
+                "not a dyad text model (bad magic or version)".into(),
+            ));
+        }
+        let mut r = Reader::new(&bytes[MAGIC.len()..]);
+        let tagger = Tagger::read(&mut r)?;
+        let lemma = Lemmatizer::read(&mut r)?;
+        let parser = Parser::read(&mut r)?;
+        if !r.at_end() {
+            return Err(Error::Model("corrupt model data: trailing bytes".into()));
+        }
+        Ok(Model {
+            inner: Arc::new(Inner {
+                tagger,
+                lemma,
+                parser,
+            }),
+        })
+    }
+
+    /// Load a model file.
+    pub fn load(path: &Path) -> Result<Model> {
+        let bytes = std::fs::read(path).map_err(|source| Error::Io {
+            path: path.to_path_buf(),
+            source,
+        })?;
+        Model::from_bytes(&bytes).map_err(|e| Error::Model(format!("{}: {e}", path.display())))
+    }
+
+    /// Tag, lemmatize and parse one already tokenized sentence.
+    ///
+    /// The tokens come back in the same order, with `span` unset and `head` 1-based
+    /// (0 for the root).
+    pub fn annotate_tokens(&self, forms: &[&str]) -> Vec<Token> {
+        let inner = &*self.inner;
+        if forms.is_empty() {
+            return Vec::new();
+        }
+        let tags = inner.tagger.tag(forms);
+        let words = pwords(forms, &tags, &inner.tagger.tags);
+        let arcs = inner.parser.parse(&words);
+        let mut out: Vec<Token> = forms
+            .iter()
+            .zip(&tags)
+            .zip(&arcs)
+            .map(|((f, &t), &(head, label))| {
+                let (upos, xpos) = inner.tagger.tags.get(t).cloned().unwrap_or_default();
+                Token {
+                    form: f.to_string(),
+                    lemma: inner.lemma.lemma(f, &xpos),
+                    feats: inner.lemma.feats(f, &upos, &xpos),
+                    upos,
+                    xpos,
+                    head,
+                    deprel: inner
+                        .parser
+                        .labels
+                        .get(label)
+                        .cloned()
+                        .unwrap_or_else(|| "dep".into()),
+                    span: None,
+                }
+            })
+            .collect();
+        fix_participles(&mut out, &inner.lemma);
+        refine_voice(&mut out);
+        out
+    }
+
+    /// Split `text` into sentences and analyse each one. Token spans are character
+    /// offsets into the sentence's own `text`.
+    pub fn analyze(&self, text: &str, date: Option<Date>) -> Vec<ParsedSentence> {
+        tokenize::segment(text)
+            .into_iter()
+            .enumerate()
+            .map(|(i, s)| {
+                let forms: Vec<&str> = s.tokens.iter().map(|t| t.form.as_str()).collect();
+                let mut tokens = self.annotate_tokens(&forms);
+                for (tok, raw) in tokens.iter_mut().zip(&s.tokens) {
+                    tok.span = Some(CharSpan::new(
+                        raw.start_char.saturating_sub(s.start_char),
+                        raw.end_char.saturating_sub(s.start_char),
+                    ));
+                }
+                ParsedSentence {
+                    id: (i + 1).to_string(),
+                    date,
+                    text: text
+                        .get(s.start_byte..s.end_byte)
+                        .unwrap_or_default()
+                        .to_string(),
+                    tokens,
+                    tree: None,
+                }
+            })
+            .collect()
+    }
+
+    /// Analyse `text` and append it to `out` as CoNLL-U: a `# newdoc id = {doc_id}`
+    /// line, then per sentence `# sent_id = {doc_id}-{n}` and `# text`, and per word
+    /// `TokenRange=start:end` (character offsets into `text`) and `SpaceAfter=No` in MISC.
+    pub fn write_conllu(&self, text: &str, doc_id: &str, out: &mut String) {
+        use std::fmt::Write as _;
+        let clean = |s: &str| -> String {
+            s.chars()
+                .map(|c| if c.is_control() { ' ' } else { c })
+                .collect()
+        };
+        let _ = writeln!(out, "# newdoc id = {}", clean(doc_id));
+        for (i, s) in tokenize::segment(text).into_iter().enumerate() {
+            let forms: Vec<&str> = s.tokens.iter().map(|t| t.form.as_str()).collect();
+            let tokens = self.annotate_tokens(&forms);
+            let _ = writeln!(out, "# sent_id = {}-{}", clean(doc_id), i + 1);
+            let _ = writeln!(
+                out,
+                "# text = {}",
+                clean(text.get(s.start_byte..s.end_byte).unwrap_or_default())
+            );
+            let mut sent = crate::conllu::Sentence::default();
+            for (t, raw) in tokens.into_iter().zip(&s.tokens) {
+                let mut misc = String::new();
+                if !raw.space_after {
+                    misc.push_str("SpaceAfter=No|");
+                }
+                let _ = write!(misc, "TokenRange={}:{}", raw.start_char, raw.end_char);
+                sent.words.push(crate::conllu::Word {
+                    form: t.form,
+                    lemma: t.lemma,
+                    upos: t.upos,
+                    xpos: t.xpos,
+                    feats: t.feats,
+                    head: Some(t.head),
+                    deprel: t.deprel,
+                    deps: "_".into(),
+                    misc,
+                });
+            }
+            crate::conllu::write_sentence(out, &sent);
+        }
+    }
+
+    /// Shrink model bytes by dropping quantised weights below `tagger_min` (tagger) and
+    /// `parser_min` (parser) in absolute value; the result is again a model file.
+    pub fn prune_bytes(bytes: &[u8], tagger_min: i16, parser_min: i16) -> Result<Vec<u8>> {
+        if bytes.len() < MAGIC.len() || &bytes[..MAGIC.len()] != MAGIC {
+            return Err(Error::Model(
+                "not a dyad text model (bad magic or version)".into(),
+            ));
+        }
+        let mut r = Reader::new(&bytes[MAGIC.len()..]);
+        let mut w = Writer::default();
+        w.buf.extend_from_slice(MAGIC);
+        Tagger::copy_pruned(&mut r, &mut w, tagger_min)?;
+        Lemmatizer::read(&mut r)?.write(&mut w);
+        Parser::copy_pruned(&mut r, &mut w, parser_min)?;
+        if !r.at_end() {
+            return Err(Error::Model("corrupt model data: trailing bytes".into()));
+        }
+        Ok(w.buf)
+    }
+
+    /// Serialise the parts into the model file format.
+    pub(crate) fn write_parts(tagger: &[u8], lemma: &Lemmatizer, parser: &[u8]) -> Vec<u8> {
+        let mut w = Writer::default();
+        w.buf.extend_from_slice(MAGIC);
+        w.buf.extend_from_slice(tagger);
+        lemma.write(&mut w);
+        w.buf.extend_from_slice(parser);
+        w.buf
+    }
+}
+
+/// A past participle (`VBN`) with an active subject and no auxiliary is a simple past
+/// (`VBD`) the tagger got wrong ("Rebels attacked the town"): the parse corrects the tag.
+fn fix_participles(tokens: &mut [Token], lemma: &Lemmatizer) {
+    let n = tokens.len();
+    let mut subj = vec![false; n];
+    let mut aux = vec![false; n];
+    for t in tokens.iter() {
+        if t.head >= 1 && t.head <= n {
+            match t.deprel.as_str() {
+                "nsubj" => subj[t.head - 1] = true,
+                "aux" | "aux:pass" | "cop" => aux[t.head - 1] = true,
+                _ => {}
+            }
+        }
+    }
+    for (i, t) in tokens.iter_mut().enumerate() {
+        if t.xpos == "VBN" && t.upos == "VERB" && subj[i] && !aux[i] {
+            t.xpos = "VBD".into();
+            t.feats = lemma.feats(&t.form, "VERB", "VBD");
+        }
+    }
+}
+
+/// Past participles are passive (`Voice=Pass`) unless a perfect `have` auxiliary governs
+/// them, as UD English marks them.
+fn refine_voice(tokens: &mut [Token]) {
+    let n = tokens.len();
+    let mut perfect = vec![false; n];
+    for t in tokens.iter() {
+        if t.deprel == "aux" && t.lemma == "have" && t.head >= 1 && t.head <= n {
+            perfect[t.head - 1] = true;
+        }
+    }
+    for (t, perf) in tokens.iter_mut().zip(perfect) {
+        if t.xpos != "VBN" {
+            continue;
+        }
+        let mut parts: Vec<&str> = t
+            .feats
+            .split('|')
+            .filter(|f| *f != "Voice=Pass" && *f != "_")
+            .collect();
+        if !perf {
+            parts.push("Voice=Pass");
+        }
+        parts.sort_unstable();
+        t.feats = if parts.is_empty() {
+            "_".into()
+        } else {
+            parts.join("|")
+        };
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn rejects_foreign_and_truncated_bytes() {
+        assert!(Model::from_bytes(b"").is_err());
+        assert!(Model::from_bytes(b"not a model at all").is_err());
+        assert!(Model::from_bytes(MAGIC).is_err());
+    }
+
+    #[test]
+    fn model_is_send_and_sync() {
+        fn check<T: Send + Sync>() {}
+        check::<Model>();
+    }
+}

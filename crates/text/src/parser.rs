@@ -1,0 +1,757 @@
+//! Greedy arc-eager dependency parser with an averaged perceptron, rich non-local
+//! features (Zhang and Nivre 2011 style) and a dynamic oracle (Goldberg and Nivre 2012)
+//! for training. One labelled action set: SHIFT, REDUCE, LEFT-ARC(l), RIGHT-ARC(l).
+//!
+//! Parsing takes at most `2n` transitions, so time is linear in sentence length. The
+//! root may take only one dependent (labelled `root`); words still without a head at
+//! the end attach to that word with `dep` (or the first becomes the root).
+
+use crate::codec::{Reader, Writer};
+use crate::hash::{feat, feat4, hash_str, Rng};
+use crate::perceptron::{argmax, copy_pruned, mix_weights, Trainer, Weights};
+use crate::tagger::norm_lower;
+use crate::Error;
+
+const NONE: usize = usize::MAX;
+const SHIFT: usize = 0;
+const REDUCE: usize = 1;
+
+/// What the parser needs to know about each word: hashes of the word, its joint tag,
+/// its UPOS and its ending, and how many punctuation marks and verbs come before it.
+#[derive(Clone, Copy)]
+pub(crate) struct PWord {
+    pub(crate) w: u64,
+    pub(crate) p: u64,
+    u: u64,
+    suf: u64,
+    punct_before: u32,
+    verb_before: u32,
+    punct: bool,
+    verb: bool,
+}
+
+const NONE_W: PWord = PWord {
+    w: 1,
+    p: 1,
+    u: 1,
+    suf: 1,
+    punct_before: 0,
+    verb_before: 0,
+    punct: false,
+    verb: false,
+};
+const ROOT_W: PWord = PWord {
+    w: 2,
+    p: 2,
+    u: 2,
+    suf: 2,
+    punct_before: 0,
+    verb_before: 0,
+    punct: false,
+    verb: false,
+};
+
+/// Parser input for a sentence: forms and their (UPOS, XPOS) tag ids into `tagset`.
+pub(crate) fn pwords(forms: &[&str], tags: &[usize], tagset: &[(String, String)]) -> Vec<PWord> {
+    let mut out = Vec::with_capacity(forms.len());
+    let (mut punct, mut verb) = (0u32, 0u32);
+    for (f, &t) in forms.iter().zip(tags) {
+        let upos = tagset.get(t).map_or("", |x| x.0.as_str());
+        let lower = norm_lower(f);
+        let n = lower.chars().count();
+        let suf: String = lower.chars().skip(n.saturating_sub(3)).collect();
+        out.push(PWord {
+            w: hash_str(&lower),
+            p: t as u64 + 10,
+            u: hash_str(upos),
+            suf: hash_str(&suf) ^ 0x5u64,
+            punct_before: punct,
+            verb_before: verb,
+            punct: upos == "PUNCT",
+            verb: matches!(upos, "VERB" | "AUX"),
+        });
+        punct += (upos == "PUNCT") as u32;
+        verb += matches!(upos, "VERB" | "AUX") as u32;
+    }
+    out
+}
+
+struct State {
+    n: usize,
+    stack: Vec<usize>,
+    b: usize,
+    heads: Vec<usize>,
+    labels: Vec<u16>,
+    l1: Vec<usize>,
+    l2: Vec<usize>,
+    r1: Vec<usize>,
+    r2: Vec<usize>,
+    nl: Vec<u16>,
+    nr: Vec<u16>,
+    lset: Vec<u64>,
+    rset: Vec<u64>,
+}
+
+impl State {
+    fn new(n: usize) -> State {
+        let m = n + 1;
+        State {
+            n,
+            stack: vec![0],
+            b: 1,
+            heads: vec![NONE; m],
+            labels: vec![0; m],
+            l1: vec![NONE; m],
+            l2: vec![NONE; m],
+            r1: vec![NONE; m],
+            r2: vec![NONE; m],
+            nl: vec![0; m],
+            nr: vec![0; m],
+            lset: vec![0; m],
+            rset: vec![0; m],
+        }
+    }
+
+    fn terminal(&self) -> bool {
+        self.b > self.n
+    }
+
+    fn s0(&self) -> usize {
+        self.stack.last().copied().unwrap_or(NONE)
+    }
+
+    fn add_arc(&mut self, h: usize, d: usize, l: u16) {
+        self.heads[d] = h;
+        self.labels[d] = l;
+        let bit = 1u64 << (l.min(63) as u64);
+        if d < h {
+            // New leftmost dependent (arcs to the left are built inside-out).
+            self.l2[h] = self.l1[h];
+            self.l1[h] = d;
+            self.nl[h] += 1;
+            self.lset[h] |= bit;
+        } else {
+            self.r2[h] = self.r1[h];
+            self.r1[h] = d;
+            self.nr[h] += 1;
+            self.rset[h] |= bit;
+        }
+    }
+
+    /// Whether `action` is allowed (labels: `n_labels`, `root_label` index).
+    fn valid(&self, action: usize, n_labels: usize, root_label: usize) -> bool {
+        let s0 = self.s0();
+        let has_b = self.b <= self.n;
+        match action {
+            SHIFT => has_b,
+            REDUCE => s0 != 0 && s0 != NONE && self.heads[s0] != NONE,
+            a if a < 2 + n_labels => {
+                let l = a - 2;
+                has_b && s0 != 0 && s0 != NONE && self.heads[s0] == NONE && l != root_label
+            }
+            a => {
+                let l = a - 2 - n_labels;
+                if !has_b || s0 == NONE {
+                    return false;
+                }
+                if s0 == 0 {
+                    l == root_label && self.r1[0] == NONE
+                } else {
+                    l != root_label
+                }
+            }
+        }
+    }
+
+    fn apply(&mut self, action: usize, n_labels: usize) {
+        let s0 = self.s0();
+        match action {
+            SHIFT => {
+                self.stack.push(self.b);
+                self.b += 1;
+            }
+            REDUCE => {
+                self.stack.pop();
+            }
+            a if a < 2 + n_labels => {
+                self.add_arc(self.b, s0, (a - 2) as u16);
+                self.stack.pop();
+            }
+            a => {
+                let b = self.b;
+                self.add_arc(s0, b, (a - 2 - n_labels) as u16);
+                self.stack.push(b);
+                self.b += 1;
+            }
+        }
+    }
+
+    /// Cost (gold arcs made unreachable) of each action; `gold` holds (head, label) per word.
+    fn costs(&self, gold: &[(usize, u16)], n_labels: usize, out: &mut [u32]) {
+        let s0 = self.s0();
+        let b = self.b;
+        let n = self.n;
+        // `gold` is indexed by word (word `i` at `gold[i - 1]`); the root has no head.
+        let gh = |i: usize| {
+            if i == 0 {
+                NONE
+            } else {
+                gold.get(i - 1).map_or(NONE, |g| g.0)
+            }
+        };
+        let gl = |i: usize| {
+            if i == 0 {
+                u16::MAX
+            } else {
+                gold.get(i - 1).map_or(u16::MAX, |g| g.1)
+            }
+        };
+        // SHIFT
+        let mut shift = 0;
+        if b <= n {
+            for &k in &self.stack {
+                if gh(b) == k {
+                    shift += 1;
+                }
+                if k != 0 && gh(k) == b && self.heads[k] == NONE {
+                    shift += 1;
+                }
+            }
+        }
+        // REDUCE
+        let mut reduce = 0;
+        if s0 != NONE {
+            for k in b..=n {
+                if gh(k) == s0 {
+                    reduce += 1;
+                }
+            }
+        }
+        // LEFT-ARC (unlabelled part)
+        let mut left = 0;
+        if s0 != NONE && s0 != 0 && b <= n {
+            let h = gh(s0);
+            if h > b && h <= n {
+                left += 1;
+            }
+            for k in b..=n {
+                if gh(k) == s0 {
+                    left += 1;
+                }
+            }
+        }
+        // RIGHT-ARC (unlabelled part)
+        let mut right = 0;
+        if b <= n {
+            let h = gh(b);
+            if h != s0 && h != NONE && (h > b || self.stack.contains(&h)) {
+                right += 1;
+            }
+            for &k in &self.stack {
+                if k != 0 && gh(k) == b && self.heads[k] == NONE {
+                    right += 1;
+                }
+            }
+        }
+        out[SHIFT] = shift;
+        out[REDUCE] = reduce;
+        for l in 0..n_labels {
+            let wrong_left = (s0 != NONE && gh(s0) == b && gl(s0) != l as u16) as u32;
+            out[2 + l] = left + wrong_left;
+            let wrong_right = (s0 != NONE && gh(b) == s0 && gl(b) != l as u16) as u32;
+            out[2 + n_labels + l] = right + wrong_right;
+        }
+    }
+
+    fn features(&self, words: &[PWord], out: &mut Vec<u64>) {
+        out.clear();
+        let word = |i: usize| -> PWord {
+            if i == NONE || i > self.n {
+                NONE_W
+            } else if i == 0 {
+                ROOT_W
+            } else {
+                words[i - 1]
+            }
+        };
+        let at = |v: &Vec<usize>, i: usize| if i == NONE || i > self.n { NONE } else { v[i] };
+        let lab = |i: usize| -> u64 {
+            if i == NONE || i > self.n || self.heads[i] == NONE {
+                1
+            } else {
+                self.labels[i] as u64 + 10
+            }
+        };
+        let s0i = self.s0();
+        let s1i = if self.stack.len() >= 2 {
+            self.stack[self.stack.len() - 2]
+        } else {
+            NONE
+        };
+        let n0i = if self.b <= self.n { self.b } else { NONE };
+        let n1i = if self.b < self.n { self.b + 1 } else { NONE };
+        let n2i = if self.b + 1 < self.n {
+            self.b + 2
+        } else {
+            NONE
+        };
+        let n3i = if self.b + 2 < self.n {
+            self.b + 3
+        } else {
+            NONE
+        };
+        let s0hi = at(&self.heads, s0i);
+        let s0h2i = at(&self.heads, s0hi);
+        let s0li = at(&self.l1, s0i);
+        let s0l2i = at(&self.l2, s0i);
+        let s0ri = at(&self.r1, s0i);
+        let s0r2i = at(&self.r2, s0i);
+        let n0li = at(&self.l1, n0i);
+        let n0l2i = at(&self.l2, n0i);
+        let (s0, s1, n0, n1, n2, n3) = (
+            word(s0i),
+            word(s1i),
+            word(n0i),
+            word(n1i),
+            word(n2i),
+            word(n3i),
+        );
+        let (s0h, s0h2, s0l, s0l2, s0r, s0r2, n0l, n0l2) = (
+            word(s0hi),
+            word(s0h2i),
+            word(s0li),
+            word(s0l2i),
+            word(s0ri),
+            word(s0r2i),
+            word(n0li),
+            word(n0l2i),
+        );
+        let d: u64 = if s0i == NONE || n0i == NONE || s0i == 0 {
+            0
+        } else {
+            match n0i - s0i {
+                x @ 1..=4 => x as u64,
+                5..=9 => 5,
+                _ => 6,
+            }
+        };
+        let cnt = |v: &Vec<u16>, i: usize| {
+            if i == NONE || i > self.n {
+                99
+            } else {
+                v[i].min(8) as u64
+            }
+        };
+        let set = |v: &Vec<u64>, i: usize| {
+            if i == NONE || i > self.n {
+                1
+            } else {
+                v[i] ^ 0xabc
+            }
+        };
+        let (vr, vl, n0vl) = (cnt(&self.nr, s0i), cnt(&self.nl, s0i), cnt(&self.nl, n0i));
+        let (sr, sl, n0sl) = (
+            set(&self.rset, s0i),
+            set(&self.lset, s0i),
+            set(&self.lset, n0i),
+        );
+        let f = |t: u32, a: u64, b: u64, c: u64| feat(t, a, b, c);
+        out.push(f(79, 0, 0, 0));
+        out.push(f(1, s0.w, s0.p, 0));
+        out.push(f(2, s0.w, 0, 0));
+        out.push(f(3, s0.p, 0, 0));
+        out.push(f(4, n0.w, n0.p, 0));
+        out.push(f(5, n0.w, 0, 0));
+        out.push(f(6, n0.p, 0, 0));
+        out.push(f(7, n1.w, n1.p, 0));
+        out.push(f(8, n1.w, 0, 0));
+        out.push(f(9, n1.p, 0, 0));
+        out.push(f(10, n2.w, n2.p, 0));
+        out.push(f(11, n2.w, 0, 0));
+        out.push(f(12, n2.p, 0, 0));
+        out.push(feat4(13, s0.w, s0.p, n0.w, n0.p));
+        out.push(f(14, s0.w, s0.p, n0.w));
+        out.push(f(15, s0.w, n0.w, n0.p));
+        out.push(f(16, s0.w, s0.p, n0.p));
+        out.push(f(17, s0.p, n0.w, n0.p));
+        out.push(f(18, s0.w, n0.w, 0));
+        out.push(f(19, s0.p, n0.p, 0));
+        out.push(f(20, n0.p, n1.p, 0));
+        out.push(f(21, n0.p, n1.p, n2.p));
+        out.push(f(22, s0.p, n0.p, n1.p));
+        out.push(f(23, s0h.p, s0.p, n0.p));
+        out.push(f(24, s0.p, s0l.p, n0.p));
+        out.push(f(25, s0.p, s0r.p, n0.p));
+        out.push(f(26, s0.p, n0.p, n0l.p));
+        out.push(f(27, s0.w, d, 0));
+        out.push(f(28, s0.p, d, 0));
+        out.push(f(29, n0.w, d, 0));
+        out.push(f(30, n0.p, d, 0));
+        out.push(feat4(31, s0.w, n0.w, d, 0));
+        out.push(f(32, s0.p, n0.p, d));
+        out.push(f(33, s0.w, vr, 0));
+        out.push(f(34, s0.p, vr, 0));
+        out.push(f(35, s0.w, vl, 0));
+        out.push(f(36, s0.p, vl, 0));
+        out.push(f(37, n0.w, n0vl, 0));
+        out.push(f(38, n0.p, n0vl, 0));
+        out.push(f(39, s0h.w, 0, 0));
+        out.push(f(40, s0h.p, 0, 0));
+        out.push(f(41, lab(s0i), 0, 0));
+        out.push(f(42, s0l.w, 0, 0));
+        out.push(f(43, s0l.p, 0, 0));
+        out.push(f(44, lab(s0li), 0, 0));
+        out.push(f(45, s0r.w, 0, 0));
+        out.push(f(46, s0r.p, 0, 0));
+        out.push(f(47, lab(s0ri), 0, 0));
+        out.push(f(48, n0l.w, 0, 0));
+        out.push(f(49, n0l.p, 0, 0));
+        out.push(f(50, lab(n0li), 0, 0));
+        out.push(f(51, s0h2.w, 0, 0));
+        out.push(f(52, s0h2.p, 0, 0));
+        out.push(f(53, lab(s0hi), 0, 0));
+        out.push(f(54, s0l2.w, 0, 0));
+        out.push(f(55, s0l2.p, 0, 0));
+        out.push(f(56, lab(s0l2i), 0, 0));
+        out.push(f(57, s0r2.w, 0, 0));
+        out.push(f(58, s0r2.p, 0, 0));
+        out.push(f(59, lab(s0r2i), 0, 0));
+        out.push(f(60, n0l2.w, 0, 0));
+        out.push(f(61, n0l2.p, 0, 0));
+        out.push(f(62, lab(n0l2i), 0, 0));
+        out.push(f(63, s0.p, s0l.p, s0l2.p));
+        out.push(f(64, s0.p, s0r.p, s0r2.p));
+        out.push(f(65, s0.p, s0h.p, s0h2.p));
+        out.push(f(66, n0.p, n0l.p, n0l2.p));
+        out.push(f(67, s0.w, sr, 0));
+        out.push(f(68, s0.p, sr, 0));
+        out.push(f(69, s0.w, sl, 0));
+        out.push(f(70, s0.p, sl, 0));
+        out.push(f(71, n0.w, n0sl, 0));
+        out.push(f(72, n0.p, n0sl, 0));
+        out.push(f(73, s1.w, 0, 0));
+        out.push(f(74, s1.p, 0, 0));
+        out.push(f(75, s1.p, s0.p, n0.p));
+        out.push(f(76, s1.w, s0.w, 0));
+        out.push(f(77, n3.p, 0, 0));
+        out.push(feat4(78, s0.p, n0.p, n1.p, n2.p));
+        out.push(f(80, s0.p, (s0hi != NONE) as u64, n0.p));
+        out.push(f(81, s0h.p, n0.p, 0));
+        out.push(f(82, s1.p, lab(s1i), s0.p));
+        out.push(f(83, s0.p, lab(s0i), n0.p));
+        out.push(f(84, n0.w, n1.w, 0));
+        out.push(f(85, s0.w, n0.p, n1.p));
+        // Coarse (UPOS) versions of the main combinations generalise over fine tags.
+        out.push(f(86, s0.u, n0.u, 0));
+        out.push(f(87, s0.u, n0.u, n1.u));
+        out.push(f(88, s1.u, s0.u, n0.u));
+        out.push(f(89, s0.u, s0l.u, s0r.u));
+        out.push(f(90, n0.u, n0l.u, s0.u));
+        out.push(f(91, s0h.u, s0.u, n0.u));
+        // Word endings help with words unseen in training.
+        out.push(f(92, s0.suf, s0.p, 0));
+        out.push(f(93, n0.suf, n0.p, 0));
+        out.push(f(94, n1.suf, n1.p, 0));
+        // What lies between s0 and n0: punctuation and verbs (prefix counts, O(1)).
+        let (pb, vb) = if s0i != NONE && s0i != 0 && n0i != NONE {
+            let a = &words[s0i - 1];
+            let b = &words[n0i - 1];
+            let pb = b
+                .punct_before
+                .saturating_sub(a.punct_before + a.punct as u32);
+            let vb = b.verb_before.saturating_sub(a.verb_before + a.verb as u32);
+            (pb.min(3) as u64, vb.min(2) as u64)
+        } else {
+            (9, 9)
+        };
+        out.push(f(95, pb, vb, 0));
+        out.push(f(96, s0.p, n0.p, pb * 4 + vb));
+        out.push(f(97, s0.u, n0.u, pb * 16 + vb * 4 + d.min(3)));
+    }
+}
+
+/// The trained parser.
+pub(crate) struct Parser {
+    pub(crate) labels: Vec<String>,
+    root_label: usize,
+    weights: Weights,
+}
+
+/// Find the index of the `root` label (or the first label when absent).
+fn root_index(labels: &[String]) -> usize {
+    labels.iter().position(|l| l == "root").unwrap_or(0)
+}
+
+/// Parse result for one word: head (0 = root) and label index.
+pub(crate) type Arc = (usize, usize);
+
+fn finish(st: &State, root_label: usize, dep_label: usize) -> Vec<Arc> {
+    let n = st.n;
+    let mut root = st.r1[0];
+    let mut out: Vec<Arc> = (1..=n)
+        .map(|i| (st.heads[i], st.labels[i] as usize))
+        .collect();
+    for i in 1..=n {
+        if st.heads[i] == NONE {
+            if root == NONE {
+                root = i;
+                out[i - 1] = (0, root_label);
+            } else {
+                out[i - 1] = (root, dep_label);
+            }
+        }
+    }
+    out
+}
+
+impl Parser {
+    pub(crate) fn parse(&self, words: &[PWord]) -> Vec<Arc> {
+        let nl = self.labels.len();
+        let n_actions = 2 + 2 * nl;
+        let mut st = State::new(words.len());
+        let mut f = Vec::with_capacity(96);
+        let mut scores = vec![0f32; n_actions];
+        while !st.terminal() {
+            st.features(words, &mut f);
+            self.weights.scores(&f, &mut scores);
+            let Some(a) = argmax(&scores, |a| st.valid(a, nl, self.root_label)) else {
+                break;
+            };
+            st.apply(a, nl);
+        }
+        let dep = self
+            .labels
+            .iter()
+            .position(|l| l == "dep")
+            .unwrap_or(self.root_label);
+        finish(&st, self.root_label, dep)
+    }
+
+    pub(crate) fn write(labels: &[String], w: &mut Writer, weights: &[u8]) {
+        w.strs(labels);
+        w.buf.extend_from_slice(weights);
+    }
+
+    /// Mix several serialised parsers with the same labels into one (see [`mix_weights`]).
+    pub(crate) fn mix(parts: &[Vec<u8>]) -> Result<Vec<u8>, Error> {
+        let first = parts.first().ok_or_else(|| Error::Training("nothing to mix".into()))?;
+        let labels = Reader::new(first).strs()?;
+        let mut w = Writer::default();
+        w.strs(&labels);
+        let head = w.buf.clone();
+        let mut rest: Vec<&[u8]> = Vec::with_capacity(parts.len());
+        for p in parts {
+            match (p.get(..head.len()), p.get(head.len()..)) {
+                (Some(h), Some(r)) if h == head.as_slice() => rest.push(r),
+                _ => return Err(Error::Training("mixing parsers with different labels".into())),
+            }
+        }
+        mix_weights(&rest, &mut w)?;
+        Ok(w.buf)
+    }
+
+    /// Copy a serialised parser, pruning its weights (see [`copy_pruned`]).
+    pub(crate) fn copy_pruned(r: &mut Reader<'_>, w: &mut Writer, min_q: i16) -> Result<(), Error> {
+        w.strs(&r.strs()?);
+        copy_pruned(r, w, min_q)
+    }
+
+    pub(crate) fn read(r: &mut Reader<'_>) -> Result<Parser, Error> {
+        let labels = r.strs()?;
+        let weights = Weights::read(r)?;
+        if weights.n_classes() != 2 + 2 * labels.len() {
+            return Err(Error::Model("parser: class count mismatch".into()));
+        }
+        Ok(Parser {
+            root_label: root_index(&labels),
+            labels,
+            weights,
+        })
+    }
+}
+
+/// One training or evaluation sentence for the parser.
+pub(crate) struct ParseExample {
+    pub(crate) words: Vec<PWord>,
+    /// Gold (head, label) per word; label `u16::MAX` when unknown.
+    pub(crate) gold: Vec<(usize, u16)>,
+}
+
+/// Options for training the parser.
+#[derive(Clone, Debug)]
+pub(crate) struct ParseTrainOptions {
+    pub(crate) epochs: usize,
+    pub(crate) seed: u64,
+    /// Probability of following a wrong prediction during training (dynamic oracle).
+    pub(crate) explore: f64,
+    /// First epoch (0-based) from which exploration is on.
+    pub(crate) explore_from: usize,
+    /// Averaged weights smaller than this are dropped from the saved model.
+    pub(crate) prune: f64,
+    /// Features updated fewer times than this are dropped from the saved model.
+    pub(crate) min_updates: u32,
+}
+
+/// Train the parser; returns the serialised parser with the best dev LAS.
+pub(crate) fn train(
+    labels: &[String],
+    train: &[ParseExample],
+    dev: &[ParseExample],
+    opt: &ParseTrainOptions,
+    log: &mut dyn FnMut(String),
+) -> Result<Vec<u8>, Error> {
+    if train.is_empty() || labels.is_empty() {
+        return Err(Error::Training("no parser training data".into()));
+    }
+    let nl = labels.len();
+    let root_label = root_index(labels);
+    let n_actions = 2 + 2 * nl;
+    let mut trainer = Trainer::new(n_actions);
+    let mut order: Vec<usize> = (0..train.len()).collect();
+    let mut rng = Rng::new(opt.seed);
+    let mut scores = vec![0f32; n_actions];
+    let mut costs = vec![0u32; n_actions];
+    let mut f = Vec::new();
+    let mut best: Option<(f64, Vec<u8>)> = None;
+    for epoch in 0..opt.epochs {
+        rng.shuffle(&mut order);
+        let (mut right, mut total) = (0usize, 0usize);
+        for &k in &order {
+            let ex = &train[k];
+            let mut st = State::new(ex.words.len());
+            while !st.terminal() {
+                st.features(&ex.words, &mut f);
+                trainer.tick();
+                trainer.scores(&f, &mut scores);
+                let valid = |a: usize| st.valid(a, nl, root_label);
+                let Some(pred) = argmax(&scores, valid) else {
+                    break;
+                };
+                st.costs(&ex.gold, nl, &mut costs);
+                let min = (0..n_actions)
+                    .filter(|&a| valid(a))
+                    .map(|a| costs[a])
+                    .min()
+                    .unwrap_or(0);
+                let best_gold = argmax(&scores, |a| valid(a) && costs[a] == min).unwrap_or(pred);
+                let next = if costs[pred] == min {
+                    right += 1;
+                    pred
+                } else {
+                    trainer.update(&f, best_gold, 1);
+                    trainer.update(&f, pred, -1);
+                    if epoch >= opt.explore_from && rng.unit() < opt.explore {
+                        pred
+                    } else {
+                        best_gold
+                    }
+                };
+                total += 1;
+                st.apply(next, nl);
+            }
+        }
+        let mut w = Writer::default();
+        trainer.write_averaged(&mut w, opt.prune, opt.min_updates);
+        let parser = Parser {
+            labels: labels.to_vec(),
+            root_label,
+            weights: Weights::read(&mut Reader::new(&w.buf))?,
+        };
+        let mut bytes = Writer::default();
+        Parser::write(labels, &mut bytes, &w.buf);
+        let (uas, las) = if dev.is_empty() {
+            (0.0, epoch as f64)
+        } else {
+            attachment(&parser, dev)
+        };
+        log(format!(
+            "parser epoch {}: train action acc {:.4} dev uas {:.4} las {:.4} ({} bytes)",
+            epoch + 1,
+            right as f64 / total.max(1) as f64,
+            uas,
+            las,
+            bytes.buf.len()
+        ));
+        if !matches!(&best, Some((b, _)) if *b >= las) {
+            best = Some((las, bytes.buf));
+        }
+    }
+    best.map(|(_, b)| b)
+        .ok_or_else(|| Error::Training("no epochs".into()))
+}
+
+/// UAS and LAS of a parser over examples.
+pub(crate) fn attachment(parser: &Parser, dev: &[ParseExample]) -> (f64, f64) {
+    let (mut u, mut l, mut t) = (0usize, 0usize, 0usize);
+    for ex in dev {
+        for (arc, g) in parser.parse(&ex.words).iter().zip(&ex.gold) {
+            if arc.0 == g.0 {
+                u += 1;
+                if arc.1 as u16 == g.1 {
+                    l += 1;
+                }
+            }
+            t += 1;
+        }
+    }
+    (u as f64 / t.max(1) as f64, l as f64 / t.max(1) as f64)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn static_oracle_sequence_has_zero_cost_for_projective_tree() {
+        // "a b c": b is root, a <- b, c <- b.
+        let gold = vec![(2usize, 1u16), (0, 0), (2, 1)];
+        let mut st = State::new(3);
+        let mut costs = vec![0u32; 6];
+        let mut steps = 0;
+        while !st.terminal() {
+            st.costs(&gold, 2, &mut costs);
+            let a = (0..6)
+                .find(|&a| st.valid(a, 2, 0) && costs[a] == 0)
+                .expect("a zero-cost action");
+            st.apply(a, 2);
+            steps += 1;
+            assert!(steps < 10);
+        }
+        let arcs = finish(&st, 0, 1);
+        assert_eq!(arcs, vec![(2, 1), (0, 0), (2, 1)]);
+    }
+
+    /// Following zero-cost actions rebuilds a projective tree with nested left and right
+    /// dependents, in at most 2n steps.
+    #[test]
+    fn zero_cost_path_rebuilds_projective_trees() {
+        // 1 <- 2 <- 6 (root), 3 -> 4 -> 5 attached to 2, 7 <- 6; labels 1..3, root 0.
+        let gold = vec![
+            (2usize, 1u16),
+            (6, 2),
+            (2, 3),
+            (3, 1),
+            (4, 2),
+            (0, 0),
+            (6, 3),
+        ];
+        let nl = 4;
+        let mut st = State::new(gold.len());
+        let mut costs = vec![0u32; 2 + 2 * nl];
+        let mut steps = 0;
+        while !st.terminal() {
+            st.costs(&gold, nl, &mut costs);
+            let a = (0..costs.len())
+                .find(|&a| st.valid(a, nl, 0) && costs[a] == 0)
+                .expect("a zero-cost action");
+            st.apply(a, nl);
+            steps += 1;
+        }
+        assert!(steps <= 2 * gold.len());
+        let arcs: Vec<(usize, u16)> = finish(&st, 0, 1)
+            .iter()
+            .map(|&(h, l)| (h, l as u16))
+            .collect();
+        assert_eq!(arcs, gold);
+    }
+}

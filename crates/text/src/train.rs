@@ -1,0 +1,230 @@
+//! Training every model of the pipeline from CoNLL-U treebanks.
+
+use std::collections::BTreeSet;
+
+use crate::codec::Reader;
+use crate::conllu::Sentence;
+use crate::lemma::Lemmatizer;
+use crate::parser::{self, pwords, ParseExample, ParseTrainOptions};
+use crate::tagger::{self, TagTrainOptions, Tagger};
+use crate::{Error, Model, Result};
+
+/// Settings for [`train`]. The defaults are the ones the committed model was trained with.
+#[derive(Clone, Debug)]
+pub struct TrainOptions {
+    /// Seed for shuffling and exploration; the same seed gives the same model bytes.
+    pub seed: u64,
+    /// Tagger passes over the training data (the best on dev is kept).
+    pub tagger_epochs: usize,
+    /// Parser passes over the training data (the best on dev is kept).
+    pub parser_epochs: usize,
+    /// Parser training sees tags predicted by taggers trained on the other folds
+    /// (jackknifing) when this is 2 or more; gold tags otherwise.
+    pub jackknife_folds: usize,
+    /// Tagger epochs for each jackknife fold.
+    pub jackknife_epochs: usize,
+    /// Probability of following a wrong parser prediction in training (dynamic oracle).
+    pub explore: f64,
+    /// First parser epoch (0-based) that explores.
+    pub explore_from: usize,
+    /// Parsers trained with successive seeds and averaged into one (parameter mixing);
+    /// costs training time, not parsing time.
+    pub parser_models: usize,
+    /// Tagger weights below this (in quantised units, of 32767 for the largest) are
+    /// dropped from the model file.
+    pub tagger_min_weight: i16,
+    /// Parser weights below this (in quantised units) are dropped from the model file;
+    /// this is what keeps the parser compact.
+    pub parser_min_weight: i16,
+    /// Tagger features updated fewer times than this are dropped from the model file.
+    pub tagger_min_updates: u32,
+    /// Parser features updated fewer times than this are dropped from the model file.
+    pub parser_min_updates: u32,
+    /// Train the tagger's second (right-context) pass on first-pass tags from this many
+    /// folds; 0 for a single pass.
+    pub tagger_second_pass_folds: usize,
+}
+
+impl Default for TrainOptions {
+    fn default() -> TrainOptions {
+        TrainOptions {
+            seed: 1,
+            tagger_epochs: 6,
+            parser_epochs: 12,
+            jackknife_folds: 4,
+            jackknife_epochs: 6,
+            explore: 0.9,
+            explore_from: 1,
+            parser_models: 1,
+            tagger_min_weight: 0,
+            parser_min_weight: 330,
+            tagger_min_updates: 1,
+            parser_min_updates: 1,
+            tagger_second_pass_folds: 4,
+        }
+    }
+}
+
+fn tag_opts(opt: &TrainOptions, epochs: usize, second_pass_folds: usize) -> TagTrainOptions {
+    TagTrainOptions {
+        epochs,
+        seed: opt.seed,
+        amb_min_count: 2,
+        prune: 0.0,
+        min_updates: opt.tagger_min_updates,
+        second_pass_folds,
+    }
+}
+
+fn examples(
+    sents: &[Sentence],
+    tags: &[Vec<usize>],
+    tagset: &[(String, String)],
+    labels: &[String],
+) -> Vec<ParseExample> {
+    sents
+        .iter()
+        .zip(tags)
+        .map(|(s, t)| ParseExample {
+            words: pwords(
+                &s.words.iter().map(|w| w.form.as_str()).collect::<Vec<_>>(),
+                t,
+                tagset,
+            ),
+            gold: s
+                .words
+                .iter()
+                .map(|w| {
+                    let l = labels
+                        .binary_search(&w.deprel)
+                        .map_or(u16::MAX, |i| i as u16);
+                    (w.head.unwrap_or(usize::MAX), l)
+                })
+                .collect(),
+        })
+        .collect()
+}
+
+fn tag_all(tagger: &Tagger, sents: &[Sentence]) -> Vec<Vec<usize>> {
+    sents
+        .iter()
+        .map(|s| tagger.tag(&s.words.iter().map(|w| w.form.as_str()).collect::<Vec<_>>()))
+        .collect()
+}
+
+/// Train tagger, lemmatizer and parser on `train`, choosing epochs on `dev`; returns
+/// the model file bytes. `log` receives one line per epoch.
+pub fn train(
+    train: &[Sentence],
+    dev: &[Sentence],
+    opt: &TrainOptions,
+    log: &mut dyn FnMut(String),
+) -> Result<Vec<u8>> {
+    let train: Vec<Sentence> = train
+        .iter()
+        .filter(|s| s.words.iter().all(|w| w.head.is_some()))
+        .cloned()
+        .collect();
+    if train.is_empty() {
+        return Err(Error::Training("no training sentences with heads".into()));
+    }
+    let lemma = Lemmatizer::train(&train);
+    log("lemmatizer: trained".into());
+    let tagger_bytes = tagger::train(
+        &train,
+        dev,
+        &tag_opts(opt, opt.tagger_epochs, opt.tagger_second_pass_folds),
+        log,
+    )?;
+    let tagger = Tagger::read(&mut Reader::new(&tagger_bytes))?;
+    let labels: Vec<String> = train
+        .iter()
+        .flat_map(|s| s.words.iter().map(|w| w.deprel.clone()))
+        .collect::<BTreeSet<_>>()
+        .into_iter()
+        .collect();
+    let tag_index = |u: &str, x: &str| {
+        tagger
+            .tags
+            .iter()
+            .position(|(a, b)| a == u && b == x)
+            .unwrap_or(0)
+    };
+    let train_tags: Vec<Vec<usize>> = if opt.jackknife_folds >= 2 {
+        let k = opt.jackknife_folds;
+        let mut tags = vec![Vec::new(); train.len()];
+        for fold in 0..k {
+            let rest: Vec<Sentence> = train
+                .iter()
+                .enumerate()
+                .filter(|(i, _)| i % k != fold)
+                .map(|(_, s)| s.clone())
+                .collect();
+            let held: Vec<usize> = (0..train.len()).filter(|i| i % k == fold).collect();
+            let bytes = tagger::train(
+                &rest,
+                &[],
+                &tag_opts(opt, opt.jackknife_epochs, 0),
+                &mut |m| log(format!("fold {fold}: {m}")),
+            )?;
+            let t = Tagger::read(&mut Reader::new(&bytes))?;
+            for i in held {
+                let pred = t.tag(
+                    &train[i]
+                        .words
+                        .iter()
+                        .map(|w| w.form.as_str())
+                        .collect::<Vec<_>>(),
+                );
+                // Map the fold tagger's tag ids onto the main tagger's.
+                tags[i] = pred
+                    .iter()
+                    .map(|&p| {
+                        let (u, x) = &t.tags[p];
+                        tag_index(u, x)
+                    })
+                    .collect();
+            }
+        }
+        tags
+    } else {
+        train
+            .iter()
+            .map(|s| {
+                s.words
+                    .iter()
+                    .map(|w| tag_index(&w.upos, &w.xpos))
+                    .collect()
+            })
+            .collect()
+    };
+    let train_ex = examples(&train, &train_tags, &tagger.tags, &labels);
+    let dev_ex = examples(dev, &tag_all(&tagger, dev), &tagger.tags, &labels);
+    let popt = ParseTrainOptions {
+        epochs: opt.parser_epochs,
+        seed: opt.seed,
+        explore: opt.explore,
+        explore_from: opt.explore_from,
+        prune: 0.0,
+        min_updates: opt.parser_min_updates,
+    };
+    let mut parsers = Vec::with_capacity(opt.parser_models.max(1));
+    for m in 0..opt.parser_models.max(1) {
+        let popt = ParseTrainOptions { seed: opt.seed + m as u64, ..popt.clone() };
+        parsers.push(parser::train(&labels, &train_ex, &dev_ex, &popt, log)?);
+    }
+    let parser_bytes = if parsers.len() == 1 {
+        parsers.remove(0)
+    } else {
+        let mixed = parser::Parser::mix(&parsers)?;
+        let p = parser::Parser::read(&mut Reader::new(&mixed))?;
+        let (uas, las) = parser::attachment(&p, &dev_ex);
+        log(format!("parser: {} models mixed: dev uas {uas:.4} las {las:.4}", parsers.len()));
+        mixed
+    };
+    let bytes = Model::write_parts(&tagger_bytes, &lemma, &parser_bytes);
+    let bytes = Model::prune_bytes(&bytes, opt.tagger_min_weight, opt.parser_min_weight)?;
+    // The bytes must load: check before anyone commits them.
+    Model::from_bytes(&bytes)?;
+    Ok(bytes)
+}
