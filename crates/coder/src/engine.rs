@@ -23,15 +23,15 @@
 //!    one-sided events yield to the dyad whose clause contains them. Subordinate codes
 //!    (`023?`) are kept only when nothing else codes.
 
-use std::collections::HashSet;
 
 use dyad_dict::{DiscardScope, EventCode, VerbMatch, VerbSyntax};
 use dyad_types::{ActorMention, Event, ParsedSentence};
 
+use crate::fx::FxHashSet;
 use crate::lists::TextWords;
 use crate::matcher::{match_side, Bindings, Compiled, Context, WordId};
 use crate::mentions::{core, Actor, Hit, HitKind, Hits, ResolveOpts, Resolver};
-use crate::view::View;
+use crate::view::{Folded, View};
 use crate::{Coding, Inner, Outcome, Rejection, VerbReport};
 
 struct Ctx<'r, 'v, 'a> {
@@ -90,7 +90,7 @@ fn conjuncts(v: &View<'_>, h: usize) -> Vec<usize> {
         if out.len() > v.len() {
             break;
         }
-        for &c in v.children.get(k).map(|x| x.as_slice()).unwrap_or(&[]) {
+        for &c in v.children.get(k).unwrap_or(&[]) {
             if v.base_rel(c) == "conj" && !out.contains(&c) {
                 out.push(c);
                 stack.push(c);
@@ -245,7 +245,7 @@ fn clause_tokens(v: &View<'_>, x: usize) -> Vec<usize> {
             break;
         }
         out.push(k);
-        for &c in v.children.get(k).map(|c| c.as_slice()).unwrap_or(&[]) {
+        for &c in v.children.get(k).unwrap_or(&[]) {
             let r = v.base_rel(c);
             let clausal_conj = r == "conj" && k == x && (v.is_verb(c) || has_subject(v, c));
             if clausal_conj || r == "parataxis" {
@@ -331,8 +331,8 @@ const OBJECT_CONTROL: &[&str] = &[
 /// Whether verb `p` passes control of its infinitive to its object, judged from its lemma
 /// or, without one, from its form (regular inflections stripped).
 fn object_control(v: &View<'_>, p: usize) -> bool {
-    let lemma = v.lemmas.get(p).map(String::as_str).unwrap_or("");
-    let form = v.words.get(p).map(String::as_str).unwrap_or("");
+    let lemma = v.lemmas.get(p).copied().unwrap_or("");
+    let form = v.words.get(p).copied().unwrap_or("");
     let candidates = [
         lemma,
         form,
@@ -440,12 +440,12 @@ fn first_actor_after(
     r: &Resolver<'_, '_>,
     clause: &[usize],
     after: usize,
-    exclude: &HashSet<String>,
-    skip: &HashSet<usize>,
+    exclude: &FxHashSet<String>,
+    skip: &FxHashSet<usize>,
 ) -> Vec<Actor> {
     let v = r.v;
     let mut fallback: Vec<Actor> = Vec::new();
-    let mut done: HashSet<usize> = HashSet::new();
+    let mut done: FxHashSet<usize> = FxHashSet::default();
     for &t in clause.iter().filter(|&&t| t >= after) {
         // Dictionary actors, or (with new_actor_length) any noun phrase head.
         let candidate = r.hits.get(t).is_some()
@@ -486,10 +486,10 @@ fn first_actor_after(
 fn first_actor_before(
     r: &Resolver<'_, '_>,
     before: usize,
-    exclude: &HashSet<String>,
+    exclude: &FxHashSet<String>,
 ) -> Vec<Actor> {
     let v = r.v;
-    let mut done: HashSet<usize> = HashSet::new();
+    let mut done: FxHashSet<usize> = FxHashSet::default();
     for t in 0..before.min(v.len()) {
         if v.masked[t] || r.hits.get(t).is_none() {
             continue;
@@ -520,10 +520,7 @@ fn agent_of(v: &View<'_>, x: usize) -> Option<usize> {
     kids.iter()
         .filter(|&&c| v.base_rel(c) == "advmod")
         .flat_map(|&c| {
-            v.children
-                .get(c)
-                .map(|k| k.as_slice())
-                .unwrap_or(&[])
+            v.children.get(c).unwrap_or(&[])
                 .iter()
                 .copied()
         })
@@ -532,9 +529,16 @@ fn agent_of(v: &View<'_>, x: usize) -> Option<usize> {
 
 /// `agent_needed`: TABARI reverses source and target in the passive only when a "by" agent
 /// is present; PETRARCH-2 (and UD-PETRARCH) whenever the verb is passive.
-fn default_roles(r: &Resolver<'_, '_>, m: &VerbMatch<'_>, x: usize, agent_needed: bool) -> Roles {
+///
+/// `clause` is [`clause_tokens`] of `x`.
+fn default_roles(
+    r: &Resolver<'_, '_>,
+    m: &VerbMatch<'_>,
+    x: usize,
+    clause: &[usize],
+    agent_needed: bool,
+) -> Roles {
     let v = r.v;
-    let clause = clause_tokens(v, x);
     let subj = subject_of(v, x);
     let agent = agent_of(v, x);
     let has_agent = agent.is_some();
@@ -544,32 +548,32 @@ fn default_roles(r: &Resolver<'_, '_>, m: &VerbMatch<'_>, x: usize, agent_needed
         // An infinitive whose controller could not be found (a misattached "to" clause):
         // TABARI's default, the first actor before the verb. Gerund adverbials ("after
         // leaving Eriador") and other subjectless clauses get no source.
-        None if open_complement(v, x) => first_actor_before(r, m.start, &HashSet::new()),
+        None if open_complement(v, x) => first_actor_before(r, m.start, &FxHashSet::default()),
         None => Vec::new(),
     };
-    let mut skip: HashSet<usize> = HashSet::new();
+    let mut skip: FxHashSet<usize> = FxHashSet::default();
     if let Some((s, _)) = subj {
         skip.extend(v.subtree(s));
     }
     if passive {
-        let exclude: HashSet<String> = subj_actors.iter().map(|a| a.code.clone()).collect();
+        let exclude: FxHashSet<String> = subj_actors.iter().map(|a| a.code.clone()).collect();
         let sources = match agent {
             Some(a) => r.resolve(a),
             // No agent: the first actor among the verb's own nominal dependents ("was shot
             // dead in Osgiliath"), not one inside an embedded clause.
-            None => first_actor_after(r, &nominal_part(v, x, &clause), m.end, &exclude, &skip),
+            None => first_actor_after(r, &nominal_part(v, x, clause), m.end, &exclude, &skip),
         };
         Roles {
             sources,
             targets: subj_actors,
         }
     } else {
-        let exclude: HashSet<String> = subj_actors
+        let exclude: FxHashSet<String> = subj_actors
             .iter()
             .filter(|a| !a.is_null())
             .map(|a| a.code.clone())
             .collect();
-        let targets = first_actor_after(r, &clause, m.end, &exclude, &skip);
+        let targets = first_actor_after(r, clause, m.end, &exclude, &skip);
         Roles {
             sources: subj_actors,
             targets,
@@ -641,14 +645,13 @@ pub(crate) fn code(inner: &Inner, s: &ParsedSentence) -> Coding {
         coding.outcome = Outcome::Empty;
         return coding;
     }
-    let mut v = View::new(s);
+    let folded = Folded::new(s);
+    let mut v = View::new(s, &folded);
     // Discards and issues look at the words of the text (the tokens when there is none).
     let text_words = TextWords::new(&s.text);
     let mut words_for_lists = text_words.words();
-    let token_words: Vec<String>;
     if words_for_lists.is_empty() {
-        token_words = v.words.clone();
-        words_for_lists = token_words.iter().map(String::as_str).collect();
+        words_for_lists = v.words.clone();
     }
     if let Some(e) = inner
         .discards
@@ -662,14 +665,14 @@ pub(crate) fn code(inner: &Inner, s: &ParsedSentence) -> Coding {
     }
     comma_mask(&mut v, &inner.options);
     let hits = Hits::new(v.len(), find_hits(inner, &v));
-    let r = Resolver {
-        v: &v,
-        hits: &hits,
-        opts: ResolveOpts {
+    let r = Resolver::new(
+        &v,
+        &hits,
+        ResolveOpts {
             new_actor_length: inner.options.new_actor_length,
             split_slash: inner.options.split_slash_codes,
         },
-    };
+    );
     let ids = WordIds::new(inner, &v);
     let cx = Sentence {
         inner,
@@ -720,7 +723,7 @@ pub(crate) fn code(inner: &Inner, s: &ParsedSentence) -> Coding {
     }
 
     let dropped = superseded(&v, &coded);
-    let mut seen: HashSet<(String, String, String)> = HashSet::new();
+    let mut seen: FxHashSet<(String, String, String)> = FxHashSet::default();
     let mut push = |coding: &mut Coding, ev: &Event| {
         if seen.insert((
             ev.source.code.clone(),
@@ -819,11 +822,16 @@ fn code_verb(
             blocks.push(mm.entry.block.0);
         }
     }
-    let mut candidates: Vec<&Compiled> = blocks
-        .iter()
-        .filter_map(|b| inner.compiled.get(*b as usize))
-        .flat_map(|ps| ps.iter())
-        .collect();
+    // Only the patterns whose key word is in the sentence, in their order.
+    let mut candidates: Vec<&Compiled> = Vec::new();
+    let mut positions: Vec<u32> = Vec::new();
+    for &b in &blocks {
+        let Some(ps) = inner.compiled.get(b as usize) else {
+            continue;
+        };
+        inner.patterns.candidates(b, present, &mut positions);
+        candidates.extend(positions.iter().filter_map(|&k| ps.get(k as usize)));
+    }
     if blocks.len() > 1 {
         candidates.sort_by_key(|p| std::cmp::Reverse(p.weight));
     }
@@ -873,7 +881,7 @@ fn code_verb(
 
     // Roles.
     let bindings = chosen.as_ref().map(|(_, b)| b.clone()).unwrap_or_default();
-    let (sources, targets) = roles(r, m, x, p2, &bindings);
+    let (sources, targets) = roles(r, m, x, &clause, p2, &bindings);
     let null = || Actor {
         code: String::new(),
         null_actor: true,
@@ -947,10 +955,11 @@ fn roles(
     r: &Resolver<'_, '_>,
     m: &VerbMatch<'_>,
     x: usize,
+    clause: &[usize],
     p2: bool,
     b: &Bindings,
 ) -> (Vec<Actor>, Vec<Actor>) {
-    let defaults = default_roles(r, m, x, !p2);
+    let defaults = default_roles(r, m, x, clause, !p2);
     let default_sources = defaults.sources.clone();
     let (mut sources, mut targets) = (defaults.sources, defaults.targets);
     if let Some(c) = b.compound {
@@ -975,7 +984,7 @@ fn roles(
     }
     if b.target.is_some() && b.source.is_none() && b.compound.is_none() {
         // A designated target: the source is the first actor distinct from it.
-        let exclude: HashSet<String> = targets.iter().map(|a| a.code.clone()).collect();
+        let exclude: FxHashSet<String> = targets.iter().map(|a| a.code.clone()).collect();
         if sources
             .iter()
             .all(|a| a.is_null() || exclude.contains(&a.code))
@@ -986,7 +995,7 @@ fn roles(
     if b.source.is_some() && b.target.is_none() && b.compound.is_none() {
         // The source was found after the verb ("- * {MAY DAY} $"): the subject, if it is
         // another actor, is the one acted upon.
-        let exclude: HashSet<String> = sources.iter().map(|a| a.code.clone()).collect();
+        let exclude: FxHashSet<String> = sources.iter().map(|a| a.code.clone()).collect();
         let subject: Vec<Actor> = default_sources
             .iter()
             .filter(|a| !a.is_null() && !exclude.contains(&a.code))
@@ -1000,7 +1009,7 @@ fn roles(
     if targets.iter().all(|a| a.is_null()) && b.target.is_none() {
         // TABARI: no target and a compound source: the members act on each other.
         let members: Vec<Actor> = sources.iter().filter(|a| !a.is_null()).cloned().collect();
-        let distinct: HashSet<&str> = members.iter().map(|a| a.code.as_str()).collect();
+        let distinct: FxHashSet<&str> = members.iter().map(|a| a.code.as_str()).collect();
         if distinct.len() >= 2 {
             targets = members;
         }
@@ -1017,9 +1026,9 @@ fn roles(
 ///   complement clause is dropped unless B is A ("Ethiopia indicated it deplored Libya");
 /// * a one-sided event (null source or target) inside the clause of a verb that coded a
 ///   full dyad ("restored ties with Gondor after crowds burned down its embassy").
-fn superseded(v: &View<'_>, coded: &[VerbEvents]) -> HashSet<(usize, usize)> {
+fn superseded(v: &View<'_>, coded: &[VerbEvents]) -> FxHashSet<(usize, usize)> {
     let with_events: Vec<&VerbEvents> = coded.iter().filter(|c| !c.events.is_empty()).collect();
-    let mut yields: HashSet<usize> = HashSet::new();
+    let mut yields: FxHashSet<usize> = FxHashSet::default();
     for p in &with_events {
         for c in &with_events {
             if c.x != p.x
@@ -1035,14 +1044,14 @@ fn superseded(v: &View<'_>, coded: &[VerbEvents]) -> HashSet<(usize, usize)> {
             }
         }
     }
-    let mut dropped: HashSet<(usize, usize)> = HashSet::new();
+    let mut dropped: FxHashSet<(usize, usize)> = FxHashSet::default();
     for ve in &with_events {
         if yields.contains(&ve.x) {
             dropped.extend((0..ve.events.len()).map(|k| (ve.x, k)));
         }
     }
     // Reported speech.
-    let speakers: Vec<(usize, HashSet<&str>)> = with_events
+    let speakers: Vec<(usize, FxHashSet<&str>)> = with_events
         .iter()
         .filter(|ve| !yields.contains(&ve.x))
         .map(|ve| {
@@ -1055,7 +1064,7 @@ fn superseded(v: &View<'_>, coded: &[VerbEvents]) -> HashSet<(usize, usize)> {
                     .collect(),
             )
         })
-        .filter(|(_, codes): &(usize, HashSet<&str>)| !codes.is_empty())
+        .filter(|(_, codes): &(usize, FxHashSet<&str>)| !codes.is_empty())
         .collect();
     for ve in &with_events {
         for (k, e) in ve.events.iter().enumerate() {

@@ -163,11 +163,13 @@ impl CoderBuilder {
             .blocks()
             .iter()
             .map(|b| matcher::compile(&b.patterns, verbs, &mut lexicon))
-            .collect();
+            .collect::<Vec<_>>();
+        let patterns = matcher::PatternIndex::new(&compiled, &lexicon);
         Ok(Coder {
             inner: Arc::new(Inner {
                 dicts: self.dicts.clone(),
                 compiled,
+                patterns,
                 lexicon,
                 discards: lists::DiscardIndex::new(self.dicts.discards()),
                 options: self.options.clone(),
@@ -181,6 +183,8 @@ pub(crate) struct Inner {
     pub(crate) dicts: Dictionaries,
     /// Compiled patterns, by verb block id.
     pub(crate) compiled: Vec<Vec<matcher::Compiled>>,
+    /// The compiled patterns by key word.
+    pub(crate) patterns: matcher::PatternIndex,
     /// The words of the patterns and synsets, interned.
     pub(crate) lexicon: matcher::Lexicon,
     /// The discard list, indexed.

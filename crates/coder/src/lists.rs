@@ -31,25 +31,33 @@ impl TextWords {
             }
             return TextWords { buf, spans };
         }
+        // ASCII: `char::is_whitespace` and `char::is_alphanumeric` agree with their
+        // `u8::is_ascii_*` forms (plus vertical tab, which `is_ascii_whitespace` omits).
         let buf = text.to_ascii_uppercase();
-        let keep = |c: char| c.is_alphanumeric() || c == '&' || c == '$' || c == '%';
-        let mut spans = Vec::new();
-        let mut rest = buf.as_str();
-        let mut offset = 0;
-        while let Some(start) = rest.find(|c: char| !c.is_whitespace()) {
-            let len = rest[start..]
-                .find(char::is_whitespace)
-                .unwrap_or(rest.len() - start);
-            let word = &rest[start..start + len];
-            let trimmed = word.trim_matches(|c: char| !keep(c));
-            if !trimmed.is_empty() {
-                // `trimmed` lies inside `word`: find its offset by the bytes trimmed in front.
-                let lead = word.len() - word.trim_start_matches(|c: char| !keep(c)).len();
-                let s = offset + start + lead;
-                spans.push((s, s + trimmed.len()));
+        let bytes = buf.as_bytes();
+        let space = |b: u8| b.is_ascii_whitespace() || b == 0x0b;
+        let keep = |b: u8| b.is_ascii_alphanumeric() || b == b'&' || b == b'$' || b == b'%';
+        let mut spans = Vec::with_capacity(bytes.len() / 5 + 1);
+        let mut i = 0;
+        while i < bytes.len() {
+            if space(bytes[i]) {
+                i += 1;
+                continue;
             }
-            offset += start + len;
-            rest = &rest[start + len..];
+            let start = i;
+            while i < bytes.len() && !space(bytes[i]) {
+                i += 1;
+            }
+            let (mut s, mut e) = (start, i);
+            while s < e && !keep(bytes[s]) {
+                s += 1;
+            }
+            while e > s && !keep(bytes[e - 1]) {
+                e -= 1;
+            }
+            if s < e {
+                spans.push((s, e));
+            }
         }
         TextWords { buf, spans }
     }
@@ -157,6 +165,7 @@ mod tests {
         "Éomer rode to the WORLD CUP in Rohan's café",
         "",
         "-- , .",
+        "tabs\tand\x0bvertical\x0ctabs\r\nand new lines\x1f",
     ];
 
     #[test]

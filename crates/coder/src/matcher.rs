@@ -140,6 +140,70 @@ impl Side {
     }
 }
 
+impl Compiled {
+    /// A word every flattening of the pattern needs, if there is one: the pattern cannot
+    /// match a sentence without it. The longest such word is taken (the rarest, roughly).
+    pub(crate) fn key(&self, lex: &Lexicon) -> Option<WordId> {
+        fn common(sides: &[Side]) -> Vec<WordId> {
+            let mut it = sides.iter();
+            let mut out: Vec<WordId> = it.next().map(|s| s.literals.to_vec()).unwrap_or_default();
+            for s in it {
+                out.retain(|w| s.literals.contains(w));
+            }
+            out
+        }
+        let mut needed = common(&self.before);
+        needed.extend(common(&self.after));
+        needed
+            .into_iter()
+            .max_by_key(|&w| (lex.word(w).len(), std::cmp::Reverse(w)))
+    }
+}
+
+/// The patterns of every verb block indexed by their key word ([`Compiled::key`]), so a
+/// verb tries only the patterns whose key word its sentence has, and those without one.
+#[derive(Debug, Default)]
+pub(crate) struct PatternIndex {
+    /// Per block: the positions (in the block's compiled list) of the patterns without a key.
+    unkeyed: Vec<Vec<u32>>,
+    /// (block, key word) → positions, ascending.
+    keyed: FxHashMap<(u32, WordId), Vec<u32>>,
+}
+
+impl PatternIndex {
+    pub(crate) fn new(compiled: &[Vec<Compiled>], lex: &Lexicon) -> PatternIndex {
+        let mut ix = PatternIndex::default();
+        for (b, patterns) in compiled.iter().enumerate() {
+            let mut unkeyed = Vec::new();
+            let b = u32::try_from(b).unwrap_or(u32::MAX);
+            for (k, p) in patterns.iter().enumerate() {
+                let k = u32::try_from(k).unwrap_or(u32::MAX);
+                match p.key(lex) {
+                    Some(w) => ix.keyed.entry((b, w)).or_default().push(k),
+                    None => unkeyed.push(k),
+                }
+            }
+            ix.unkeyed.push(unkeyed);
+        }
+        ix
+    }
+
+    /// The positions of block `b`'s patterns that a sentence with the words `present`
+    /// (sorted ids) may match, ascending.
+    pub(crate) fn candidates(&self, b: u32, present: &[WordId], out: &mut Vec<u32>) {
+        out.clear();
+        if let Some(u) = self.unkeyed.get(b as usize) {
+            out.extend_from_slice(u);
+        }
+        for &w in present {
+            if let Some(ks) = self.keyed.get(&(b, w)) {
+                out.extend_from_slice(ks);
+            }
+        }
+        out.sort_unstable();
+    }
+}
+
 /// A pattern ready for matching.
 #[derive(Clone, Debug)]
 pub(crate) struct Compiled {

@@ -8,6 +8,8 @@
 //! ("lawmakers in Fornost and Gondor" → `FORLEG`, `GONLEG`); conjuncts add more actors
 //! ("Danish media and government" → `DNKMED`, `DNKGOV`).
 
+use std::cell::RefCell;
+
 use dyad_types::SourceRef;
 
 use crate::view::View;
@@ -58,7 +60,7 @@ fn is_core_rel(v: &View<'_>, child: usize, head: usize) -> bool {
         "compound" | "flat" | "name" | "amod" | "det" | "nummod" | "goeswith" | "fixed" | "mwe"
         | "poss" => true,
         "nmod" => r == "nmod:poss" || (child < head && v.case_of(child) == Some("'S")),
-        "case" => v.words.get(child).is_some_and(|w| w == "'S" || w == "'"),
+        "case" => v.words.get(child).is_some_and(|&w| w == "'S" || w == "'"),
         "dep" | "advmod" => child < head,
         _ => false,
     }
@@ -154,6 +156,9 @@ pub(crate) struct Resolver<'v, 'a> {
     pub(crate) v: &'v View<'a>,
     pub(crate) hits: &'v Hits,
     pub(crate) opts: ResolveOpts,
+    /// [`Resolver::resolve`] of each token once asked: the coder asks for the same
+    /// phrases again and again (every verb looks for its source and target).
+    memo: RefCell<Vec<Option<Vec<Actor>>>>,
 }
 
 /// What a noun phrase resolved to, before conjuncts are added.
@@ -163,7 +168,16 @@ struct Own {
     has_actor: bool,
 }
 
-impl Resolver<'_, '_> {
+impl<'v, 'a> Resolver<'v, 'a> {
+    pub(crate) fn new(v: &'v View<'a>, hits: &'v Hits, opts: ResolveOpts) -> Resolver<'v, 'a> {
+        Resolver {
+            v,
+            hits,
+            opts,
+            memo: RefCell::new(vec![None; v.len()]),
+        }
+    }
+
     /// Climbs from a token to the head of the noun phrase it names.
     pub(crate) fn np_head(&self, t: usize) -> usize {
         let mut k = t;
@@ -180,7 +194,14 @@ impl Resolver<'_, '_> {
 
     /// All actors of the phrase headed by `h`, conjuncts included.
     pub(crate) fn resolve(&self, h: usize) -> Vec<Actor> {
-        self.resolve_depth(h, 0)
+        if let Some(Some(done)) = self.memo.borrow().get(h) {
+            return done.clone();
+        }
+        let found = self.resolve_depth(h, 0);
+        if let Some(slot) = self.memo.borrow_mut().get_mut(h) {
+            *slot = Some(found.clone());
+        }
+        found
     }
 
     fn resolve_depth(&self, h: usize, depth: usize) -> Vec<Actor> {
@@ -203,7 +224,7 @@ impl Resolver<'_, '_> {
         } else {
             Vec::new()
         };
-        let kids: &[usize] = self.v.children.get(h).map(|k| k.as_slice()).unwrap_or(&[]);
+        let kids: &[usize] = self.v.children.get(h).unwrap_or(&[]);
         let has_conj = kids.iter().any(|&c| self.v.base_rel(c) == "conj");
         for &c in kids {
             if self.v.masked.get(c).copied().unwrap_or(false) {
@@ -271,7 +292,7 @@ impl Resolver<'_, '_> {
             }
         }
         let former =
-            |hit: &Hit| hit.start > 0 && v.words.get(hit.start - 1).is_some_and(|w| w == "FORMER");
+            |hit: &Hit| hit.start > 0 && v.words.get(hit.start - 1).is_some_and(|&w| w == "FORMER");
         let agent_code = |a: &Hit| match &a.kind {
             HitKind::Agent { code, prefix } => {
                 let code = if former(a) {
@@ -374,7 +395,7 @@ impl Resolver<'_, '_> {
 
         // No actor in the core: look through "of/in/from/between" modifiers and appositions.
         let mut borrowed = Vec::new();
-        for &c in v.children.get(h).map(|k| k.as_slice()).unwrap_or(&[]) {
+        for &c in v.children.get(h).unwrap_or(&[]) {
             if c < h || v.masked.get(c).copied().unwrap_or(false) {
                 continue;
             }
@@ -459,7 +480,7 @@ impl Resolver<'_, '_> {
                 break;
             }
             words.push(k);
-            for &c in v.children.get(k).map(|x| x.as_slice()).unwrap_or(&[]) {
+            for &c in v.children.get(k).unwrap_or(&[]) {
                 let r = v.base_rel(c);
                 if k == h && matches!(r, "case" | "mark") {
                     continue;
@@ -487,7 +508,7 @@ impl Resolver<'_, '_> {
         if (s..e).any(|i| !words.contains(&i) && !v.is_punct(i) && v.words[i] != "'S") {
             return None;
         }
-        let text: Vec<&str> = words.iter().map(|&i| v.words[i].as_str()).collect();
+        let text: Vec<&str> = words.iter().map(|&i| v.words[i]).collect();
         let code = format!("\"{}\"", text.join(" "));
         Some(Actor {
             code: code.clone(),

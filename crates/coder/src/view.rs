@@ -4,46 +4,106 @@
 //! Relations are read in both UD v1 and v2 spellings (`dobj`/`obj`, `nsubjpass`/`nsubj:pass`,
 //! `nmod` with a case marker/`obl`), so CoNLL-U from older parsers works unchanged.
 
+use std::borrow::Cow;
+
 use dyad_types::ParsedSentence;
+
+/// The upper-case word forms and lemmas of a sentence in one buffer (two allocations per
+/// sentence rather than one per word); [`View`] borrows them.
+pub(crate) struct Folded {
+    buf: String,
+    /// Byte ranges in `buf`: the words, then the lemmas.
+    spans: Vec<(usize, usize)>,
+}
+
+impl Folded {
+    pub(crate) fn new(s: &ParsedSentence) -> Folded {
+        let len: usize = s.tokens.iter().map(|t| t.form.len() + t.lemma.len()).sum();
+        let mut buf = String::with_capacity(len);
+        let mut spans = Vec::with_capacity(2 * s.tokens.len());
+        let mut push = |buf: &mut String, w: &str| {
+            let start = buf.len();
+            buf.push_str(w);
+            if let Some(new) = buf.get_mut(start..) {
+                new.make_ascii_uppercase();
+            }
+            spans.push((start, buf.len()));
+        };
+        for t in &s.tokens {
+            push(&mut buf, &t.form);
+        }
+        for t in &s.tokens {
+            // Unknown lemmas (`_`) are empty.
+            push(&mut buf, if t.lemma == "_" { "" } else { &t.lemma });
+        }
+        Folded { buf, spans }
+    }
+
+    fn strs(&self) -> impl Iterator<Item = &str> {
+        self.spans.iter().map(|&(s, e)| self.buf.get(s..e).unwrap_or(""))
+    }
+}
+
+/// Dependents of every token, in one array (compressed rows).
+pub(crate) struct Children {
+    /// Token `k`'s dependents are `kids[start[k]..start[k + 1]]`.
+    start: Vec<usize>,
+    kids: Vec<usize>,
+}
+
+impl Children {
+    fn new(heads: &[Option<usize>]) -> Children {
+        let n = heads.len();
+        let mut start = vec![0usize; n + 1];
+        for &h in heads.iter().flatten() {
+            start[h + 1] += 1;
+        }
+        for k in 0..n {
+            start[k + 1] += start[k];
+        }
+        let mut fill = start.clone();
+        let mut kids = vec![0usize; start[n]];
+        for (i, h) in heads.iter().enumerate() {
+            if let Some(h) = *h {
+                kids[fill[h]] = i;
+                fill[h] += 1;
+            }
+        }
+        Children { start, kids }
+    }
+
+    /// The 0-based dependents of token `k`, in order.
+    pub(crate) fn get(&self, k: usize) -> Option<&[usize]> {
+        let (&a, &b) = (self.start.get(k)?, self.start.get(k + 1)?);
+        self.kids.get(a..b)
+    }
+}
 
 /// The sentence as the coder sees it.
 pub(crate) struct View<'a> {
     pub(crate) s: &'a ParsedSentence,
     /// Upper-case word forms.
-    pub(crate) words: Vec<String>,
+    pub(crate) words: Vec<&'a str>,
     /// Upper-case lemmas (empty when unknown).
-    pub(crate) lemmas: Vec<String>,
+    pub(crate) lemmas: Vec<&'a str>,
     /// 0-based heads (`None` for the root or a head out of range).
     pub(crate) heads: Vec<Option<usize>>,
     /// 0-based dependents of each token, in order.
-    pub(crate) children: Vec<Vec<usize>>,
+    pub(crate) children: Children,
     /// Lower-case relations.
-    pub(crate) rels: Vec<String>,
+    pub(crate) rels: Vec<Cow<'a, str>>,
     /// Tokens removed by the comma rule (their words neither code nor name actors).
     pub(crate) masked: Vec<bool>,
 }
 
 impl<'a> View<'a> {
-    pub(crate) fn new(s: &'a ParsedSentence) -> View<'a> {
+    /// The view of `s`, whose words `folded` holds ([`Folded::new`] of `s`).
+    pub(crate) fn new(s: &'a ParsedSentence, folded: &'a Folded) -> View<'a> {
         let n = s.tokens.len();
-        let words = s
-            .tokens
-            .iter()
-            .map(|t| t.form.to_ascii_uppercase())
-            .collect();
-        let lemmas = s
-            .tokens
-            .iter()
-            .map(|t| {
-                if t.lemma == "_" {
-                    String::new()
-                } else {
-                    t.lemma.to_ascii_uppercase()
-                }
-            })
-            .collect();
+        let mut strs = folded.strs();
+        let words: Vec<&str> = strs.by_ref().take(n).collect();
+        let lemmas: Vec<&str> = strs.take(n).collect();
         let mut heads = vec![None; n];
-        let mut children = vec![Vec::new(); n];
         for (i, t) in s.tokens.iter().enumerate() {
             if t.head >= 1 && t.head <= n && t.head != i + 1 {
                 heads[i] = Some(t.head - 1);
@@ -62,15 +122,17 @@ impl<'a> View<'a> {
                 steps += 1;
             }
         }
-        for (i, h) in heads.iter().enumerate() {
-            if let Some(h) = *h {
-                children[h].push(i);
-            }
-        }
+        let children = Children::new(&heads);
         let rels = s
             .tokens
             .iter()
-            .map(|t| t.deprel.to_ascii_lowercase())
+            .map(|t| {
+                if t.deprel.bytes().any(|b| b.is_ascii_uppercase()) {
+                    Cow::Owned(t.deprel.to_ascii_lowercase())
+                } else {
+                    Cow::Borrowed(t.deprel.as_str())
+                }
+            })
             .collect();
         View {
             s,
@@ -96,7 +158,7 @@ impl<'a> View<'a> {
     }
 
     pub(crate) fn rel(&self, i: usize) -> &str {
-        self.rels.get(i).map_or("", |r| r.as_str())
+        self.rels.get(i).map_or("", |r| r)
     }
 
     /// The relation without its subtype (`nsubj:pass` → `nsubj`).
@@ -168,7 +230,7 @@ impl<'a> View<'a> {
             .get(i)?
             .iter()
             .find(|&&c| self.base_rel(c) == "case" && c < i)
-            .map(|&c| self.words[c].as_str())
+            .map(|&c| self.words[c])
     }
 
     /// Is `i` the agent of a passive verb (`obl:agent`, or an oblique introduced by "by")?
@@ -206,7 +268,7 @@ impl<'a> View<'a> {
             kids.iter().any(|&c| {
                 self.rel(c) == "neg"
                     || (matches!(self.base_rel(c), "advmod" | "aux" | "neg")
-                        && matches!(self.words[c].as_str(), "NOT" | "N'T" | "NEVER"))
+                        && matches!(self.words[c], "NOT" | "N'T" | "NEVER"))
             })
         })
     }
@@ -286,7 +348,8 @@ mod tests {
             ],
             ..Default::default()
         };
-        let v = View::new(&s);
+        let f = Folded::new(&s);
+        let v = View::new(&s, &f);
         assert!(v.is_passive(2));
         assert!(v.subtree(2).contains(&0));
         assert!(v.heads[3].is_none() || v.heads[4].is_none());

@@ -375,15 +375,30 @@ impl Reader {
     pub fn top_dyads(&self, dates: DateRange, by: RankBy, limit: usize) -> Result<Vec<DyadTotal>> {
         let (from, to) = dates.days()?;
         let limit = check_limit(limit)?;
-        let sql = match by {
-            RankBy::Events => {
+        // All time: from the per-dyad totals, without touching the daily rows.
+        let sql = match (by, from.is_none() && to.is_none()) {
+            (RankBy::Events, true) => {
+                "SELECT s.code, t.code, x.ev, x.mn FROM
+                   (SELECT source, target, events AS ev, mentions AS mn FROM dyads
+                    WHERE ?1 <= ?2) x
+                 JOIN actors s ON s.id = x.source JOIN actors t ON t.id = x.target
+                 ORDER BY x.ev DESC, x.mn DESC, s.code, t.code LIMIT ?3"
+            }
+            (RankBy::Mentions, true) => {
+                "SELECT s.code, t.code, x.ev, x.mn FROM
+                   (SELECT source, target, events AS ev, mentions AS mn FROM dyads
+                    WHERE ?1 <= ?2) x
+                 JOIN actors s ON s.id = x.source JOIN actors t ON t.id = x.target
+                 ORDER BY x.mn DESC, x.ev DESC, s.code, t.code LIMIT ?3"
+            }
+            (RankBy::Events, false) => {
                 "SELECT s.code, t.code, x.ev, x.mn FROM
                    (SELECT source, target, sum(events) AS ev, sum(mentions) AS mn FROM daily
                     WHERE date >= ?1 AND date <= ?2 GROUP BY source, target) x
                  JOIN actors s ON s.id = x.source JOIN actors t ON t.id = x.target
                  ORDER BY x.ev DESC, x.mn DESC, s.code, t.code LIMIT ?3"
             }
-            RankBy::Mentions => {
+            (RankBy::Mentions, false) => {
                 "SELECT s.code, t.code, x.ev, x.mn FROM
                    (SELECT source, target, sum(events) AS ev, sum(mentions) AS mn FROM daily
                     WHERE date >= ?1 AND date <= ?2 GROUP BY source, target) x
@@ -652,7 +667,7 @@ impl Reader {
     /// articles, outlets), the daily dyad summary, and foreign keys. Slow on big stores;
     /// meant for tests and `fsck`-style checks.
     pub fn verify(&self) -> Result<()> {
-        let checks: [(&str, &str); 5] = [
+        let checks: [(&str, &str); 6] = [
             (
                 "event counts differ from their mentions",
                 "SELECT count(*) FROM events e LEFT JOIN
@@ -675,6 +690,16 @@ impl Reader {
                 "SELECT count(*) FROM (
                    SELECT source, target, date FROM daily
                    EXCEPT SELECT source, target, date FROM events)",
+            ),
+            (
+                "dyad totals differ from the daily summary",
+                "SELECT (SELECT count(*) FROM (
+                   SELECT source, target, sum(events), sum(mentions) FROM daily GROUP BY source, target
+                   EXCEPT SELECT source, target, events, mentions FROM dyads))
+                 + (SELECT count(*) FROM (
+                   SELECT source, target, events, mentions FROM dyads
+                   EXCEPT SELECT source, target, sum(events), sum(mentions) FROM daily
+                   GROUP BY source, target))",
             ),
             (
                 "mentions whose outlet is not their article's",

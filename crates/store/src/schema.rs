@@ -120,6 +120,14 @@ CREATE TABLE daily (
     PRIMARY KEY (source, target, date)
 ) WITHOUT ROWID;
 CREATE INDEX daily_date ON daily (date);
+
+CREATE TABLE dyads (
+    source   INTEGER NOT NULL,
+    target   INTEGER NOT NULL,
+    events   INTEGER NOT NULL,
+    mentions INTEGER NOT NULL,
+    PRIMARY KEY (source, target)
+) WITHOUT ROWID;
 ";
 
 /// Settings every connection gets.

@@ -359,7 +359,8 @@ fn remove_mentions(
     Ok(emptied)
 }
 
-/// Applies the summed `daily` changes of a transaction; rows left without events go.
+/// Applies the summed `daily` changes of a transaction to `daily` and to the all-time
+/// `dyads` totals; rows left without events go.
 fn flush_daily(tx: &Connection, daily: &BTreeMap<DailyKey, DailyDelta>) -> Result<()> {
     let mut upsert = tx.prepare_cached(
         "INSERT INTO daily (source, target, date, events, mentions, q1, q2, q3, q4, goldstein10)
@@ -371,6 +372,7 @@ fn flush_daily(tx: &Connection, daily: &BTreeMap<DailyKey, DailyDelta>) -> Resul
     )?;
     let mut prune =
         tx.prepare_cached("DELETE FROM daily WHERE source = ?1 AND target = ?2 AND date = ?3 AND events <= 0")?;
+    let mut totals: BTreeMap<(i64, i64), (i64, i64)> = BTreeMap::new();
     for (&(source, target, day), d) in daily {
         if *d == DailyDelta::default() {
             continue;
@@ -379,6 +381,25 @@ fn flush_daily(tx: &Connection, daily: &BTreeMap<DailyKey, DailyDelta>) -> Resul
         upsert.execute(params![source, target, day, d.events, d.mentions, q1, q2, q3, q4, d.goldstein10])?;
         if d.events < 0 {
             prune.execute([source, target, day])?;
+        }
+        let t = totals.entry((source, target)).or_default();
+        t.0 += d.events;
+        t.1 += d.mentions;
+    }
+    let mut upsert = tx.prepare_cached(
+        "INSERT INTO dyads (source, target, events, mentions) VALUES (?1, ?2, ?3, ?4)
+         ON CONFLICT (source, target) DO UPDATE SET
+            events = events + excluded.events, mentions = mentions + excluded.mentions",
+    )?;
+    let mut prune =
+        tx.prepare_cached("DELETE FROM dyads WHERE source = ?1 AND target = ?2 AND events <= 0")?;
+    for ((source, target), (events, mentions)) in totals {
+        if (events, mentions) == (0, 0) {
+            continue;
+        }
+        upsert.execute([source, target, events, mentions])?;
+        if events < 0 {
+            prune.execute([source, target])?;
         }
     }
     Ok(())

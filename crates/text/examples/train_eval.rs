@@ -50,9 +50,6 @@ fn main() -> Result<(), Box<dyn std::error::Error>> {
         if let Ok(v) = std::env::var("DYAD_EXPLORE") {
             opt.explore = v.parse()?;
         }
-        if let Ok(v) = std::env::var("DYAD_PARSE_MODELS") {
-            opt.parser_models = v.parse()?;
-        }
         if let Ok(v) = std::env::var("DYAD_PARSE_EPOCHS") {
             opt.parser_epochs = v.parse()?;
         }

@@ -8,7 +8,7 @@
 
 use crate::codec::{Reader, Writer};
 use crate::hash::{feat, feat4, hash_str, Rng};
-use crate::perceptron::{argmax, copy_pruned, mix_weights, Trainer, Weights};
+use crate::perceptron::{argmax, copy_pruned, Trainer, Weights};
 use crate::tagger::norm_lower;
 use crate::Error;
 
@@ -530,24 +530,6 @@ impl Parser {
     pub(crate) fn write(labels: &[String], w: &mut Writer, weights: &[u8]) {
         w.strs(labels);
         w.buf.extend_from_slice(weights);
-    }
-
-    /// Mix several serialised parsers with the same labels into one (see [`mix_weights`]).
-    pub(crate) fn mix(parts: &[Vec<u8>]) -> Result<Vec<u8>, Error> {
-        let first = parts.first().ok_or_else(|| Error::Training("nothing to mix".into()))?;
-        let labels = Reader::new(first).strs()?;
-        let mut w = Writer::default();
-        w.strs(&labels);
-        let head = w.buf.clone();
-        let mut rest: Vec<&[u8]> = Vec::with_capacity(parts.len());
-        for p in parts {
-            match (p.get(..head.len()), p.get(head.len()..)) {
-                (Some(h), Some(r)) if h == head.as_slice() => rest.push(r),
-                _ => return Err(Error::Training("mixing parsers with different labels".into())),
-            }
-        }
-        mix_weights(&rest, &mut w)?;
-        Ok(w.buf)
     }
 
     /// Copy a serialised parser, pruning its weights (see [`copy_pruned`]).

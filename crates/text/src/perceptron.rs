@@ -302,80 +302,6 @@ impl Weights {
     }
 }
 
-/// Read serialised weights as (key, [(class, weight)]) in key order, with real weights.
-fn read_rows(r: &mut Reader<'_>) -> Result<(u32, Vec<(u64, Vec<(u64, f64)>)>), Error> {
-    let n_classes = r.u32()?;
-    let scale = r.f32()? as f64;
-    let n = r.len(3)?;
-    let mut rows = Vec::with_capacity(n);
-    let mut key = 0u64;
-    for _ in 0..n {
-        key = key.wrapping_add(r.var()?);
-        let len = r.len(3)?;
-        let mut e = Vec::with_capacity(len);
-        for _ in 0..len {
-            let c = r.var()?;
-            let q = r.i16()?;
-            e.push((c, q as f64 * scale));
-        }
-        rows.push((key, e));
-    }
-    Ok((n_classes, rows))
-}
-
-/// Average several serialised weight sets (parameter mixing: the mixed model scores
-/// each class by the mean of the models' scores) and write the result, requantised.
-pub(crate) fn mix_weights(parts: &[&[u8]], w: &mut Writer) -> Result<(), Error> {
-    let mut all = Vec::new();
-    let mut n_classes = None;
-    for p in parts {
-        let (nc, rows) = read_rows(&mut Reader::new(p))?;
-        if n_classes.is_some_and(|x| x != nc) {
-            return Err(Error::Training("mixing weights of different shapes".into()));
-        }
-        n_classes = Some(nc);
-        all.push(rows);
-    }
-    let k = all.len().max(1) as f64;
-    let mut merged: std::collections::BTreeMap<u64, std::collections::BTreeMap<u64, f64>> =
-        Default::default();
-    for rows in &all {
-        for (key, e) in rows {
-            let m = merged.entry(*key).or_default();
-            for &(c, v) in e {
-                *m.entry(c).or_default() += v / k;
-            }
-        }
-    }
-    let max = merged.values().flat_map(|m| m.values()).fold(0f64, |a, v| a.max(v.abs()));
-    let scale = if max > 0.0 { max / 32767.0 } else { 1.0 };
-    let mut kept: Vec<(u64, Vec<(u64, i16)>)> = Vec::with_capacity(merged.len());
-    for (key, m) in merged {
-        let e: Vec<(u64, i16)> = m
-            .into_iter()
-            .map(|(c, v)| (c, (v / scale).round() as i16))
-            .filter(|&(_, q)| q != 0)
-            .collect();
-        if !e.is_empty() {
-            kept.push((key, e));
-        }
-    }
-    w.u32(n_classes.unwrap_or(0));
-    w.f32(scale as f32);
-    w.var(kept.len() as u64);
-    let mut prev = 0u64;
-    for (key, e) in &kept {
-        w.var(key.wrapping_sub(prev));
-        prev = *key;
-        w.var(e.len() as u64);
-        for &(c, q) in e {
-            w.var(c);
-            w.i16(q);
-        }
-    }
-    Ok(())
-}
-
 /// Copy serialised weights from `r` to `w`, dropping quantised weights smaller than
 /// `min_q` in absolute value (and features left with none).
 pub(crate) fn copy_pruned(r: &mut Reader<'_>, w: &mut Writer, min_q: i16) -> Result<(), Error> {
@@ -472,13 +398,5 @@ mod tests {
             assert_eq!(argmax(&sc, |_| true), Some(*y));
         }
         assert!(Weights::read(&mut Reader::new(&w.buf[..w.buf.len() - 1])).is_err());
-        // Mixing a model with itself changes nothing that matters.
-        let mut mixed = Writer::default();
-        mix_weights(&[&w.buf, &w.buf], &mut mixed).unwrap();
-        let frozen = Weights::read(&mut Reader::new(&mixed.buf)).unwrap();
-        for (f, y) in &data {
-            frozen.scores(f, &mut sc);
-            assert_eq!(argmax(&sc, |_| true), Some(*y));
-        }
     }
 }

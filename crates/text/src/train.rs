@@ -27,9 +27,6 @@ pub struct TrainOptions {
     pub explore: f64,
     /// First parser epoch (0-based) that explores.
     pub explore_from: usize,
-    /// Parsers trained with successive seeds and averaged into one (parameter mixing);
-    /// costs training time, not parsing time.
-    pub parser_models: usize,
     /// Tagger weights below this (in quantised units, of 32767 for the largest) are
     /// dropped from the model file.
     pub tagger_min_weight: i16,
@@ -55,7 +52,6 @@ impl Default for TrainOptions {
             jackknife_epochs: 6,
             explore: 0.9,
             explore_from: 1,
-            parser_models: 1,
             tagger_min_weight: 0,
             parser_min_weight: 330,
             tagger_min_updates: 1,
@@ -208,20 +204,7 @@ pub fn train(
         prune: 0.0,
         min_updates: opt.parser_min_updates,
     };
-    let mut parsers = Vec::with_capacity(opt.parser_models.max(1));
-    for m in 0..opt.parser_models.max(1) {
-        let popt = ParseTrainOptions { seed: opt.seed + m as u64, ..popt.clone() };
-        parsers.push(parser::train(&labels, &train_ex, &dev_ex, &popt, log)?);
-    }
-    let parser_bytes = if parsers.len() == 1 {
-        parsers.remove(0)
-    } else {
-        let mixed = parser::Parser::mix(&parsers)?;
-        let p = parser::Parser::read(&mut Reader::new(&mixed))?;
-        let (uas, las) = parser::attachment(&p, &dev_ex);
-        log(format!("parser: {} models mixed: dev uas {uas:.4} las {las:.4}", parsers.len()));
-        mixed
-    };
+    let parser_bytes = parser::train(&labels, &train_ex, &dev_ex, &popt, log)?;
     let bytes = Model::write_parts(&tagger_bytes, &lemma, &parser_bytes);
     let bytes = Model::prune_bytes(&bytes, opt.tagger_min_weight, opt.parser_min_weight)?;
     // The bytes must load: check before anyone commits them.
