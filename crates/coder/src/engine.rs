@@ -238,8 +238,9 @@ fn non_coding_rel(v: &View<'_>, i: usize) -> bool {
 
 /// The tokens of verb `x`'s clause: its subtree without coordinated clauses or parataxis.
 fn clause_tokens(v: &View<'_>, x: usize) -> Vec<usize> {
-    let mut out = Vec::new();
-    let mut stack = vec![x];
+    let mut out = Vec::with_capacity(v.len());
+    let mut stack = Vec::with_capacity(v.len());
+    stack.push(x);
     while let Some(k) = stack.pop() {
         if out.len() > v.len() {
             break;
@@ -466,7 +467,7 @@ fn first_actor_after(
         let good: Vec<Actor> = if all_excluded {
             Vec::new()
         } else {
-            found.iter().filter(|a| !a.is_null()).cloned().collect()
+            found.into_iter().filter(|a| !a.is_null()).collect()
         };
         if good.iter().any(|a| !a.null_actor) {
             return good

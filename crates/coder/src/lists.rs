@@ -7,7 +7,7 @@
 
 use dyad_dict::{DiscardEntry, Discards};
 
-use crate::fx::FxHashMap;
+use crate::fx::{FxHashMap, FxHashSet};
 
 /// The words of `text` as [`dyad_dict::text_words`] splits them, as byte ranges of one
 /// upper-case buffer (so a sentence costs two allocations, not one per word).
@@ -76,8 +76,9 @@ impl TextWords {
 pub(crate) struct DiscardIndex {
     exact: FxHashMap<Box<str>, Vec<u32>>,
     stems: FxHashMap<Box<str>, Vec<u32>>,
-    /// The byte lengths of the stems, ascending, without repeats.
-    stem_lens: Vec<usize>,
+    /// Every non-empty prefix of every stem: a word's prefixes are looked up, shortest
+    /// first, only while they are in here.
+    stem_prefixes: FxHashSet<Box<str>>,
 }
 
 impl DiscardIndex {
@@ -89,13 +90,13 @@ impl DiscardIndex {
             };
             if e.words.len() == 1 && !e.whole_word {
                 ix.stems.entry(first.clone()).or_default().push(id);
-                ix.stem_lens.push(first.len());
+                for (k, c) in first.char_indices() {
+                    ix.stem_prefixes.insert(first[..k + c.len_utf8()].into());
+                }
             } else {
                 ix.exact.entry(first.clone()).or_default().push(id);
             }
         }
-        ix.stem_lens.sort_unstable();
-        ix.stem_lens.dedup();
         ix
     }
 
@@ -111,11 +112,10 @@ impl DiscardIndex {
     fn match_at<'d>(&self, d: &'d Discards, words: &[&str], i: usize) -> Option<&'d DiscardEntry> {
         let first = *words.get(i)?;
         let exact = self.exact.get(first).into_iter().flatten();
-        let stems = self
-            .stem_lens
-            .iter()
-            .take_while(|&&n| n <= first.len())
-            .filter_map(|&n| first.get(..n))
+        let stems = first
+            .char_indices()
+            .map(|(k, c)| &first[..k + c.len_utf8()])
+            .take_while(|p| self.stem_prefixes.contains(*p))
             .filter_map(|p| self.stems.get(p))
             .flatten();
         let mut best: Option<u32> = None;
