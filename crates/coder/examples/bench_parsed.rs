@@ -70,9 +70,11 @@ fn parse_args() -> Result<Args, String> {
             }
             "--dump" => args.dump = Some(value()?.into()),
             "-h" | "--help" => {
-                return Err("usage: bench_parsed [--seconds N] [--xml PATH] [--config PATH] \
+                return Err(
+                    "usage: bench_parsed [--seconds N] [--xml PATH] [--config PATH] \
                             [--dict-dir DIR] [--dump PATH]"
-                    .into())
+                        .into(),
+                )
             }
             other => return Err(format!("unknown argument {other:?}")),
         }
@@ -177,7 +179,10 @@ fn run(args: &Args) -> Result<ExitCode, Box<dyn Error>> {
             writeln!(out, "{} {:?}", s.id, coder.code_detailed(s))?;
         }
         out.flush()?;
-        println!("dump: every sentence's coding written to {}", path.display());
+        println!(
+            "dump: every sentence's coding written to {}",
+            path.display()
+        );
     }
 
     // # Code them, pass after pass, on this thread.

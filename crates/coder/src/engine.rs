@@ -23,7 +23,6 @@
 //!    one-sided events yield to the dyad whose clause contains them. Subordinate codes
 //!    (`023?`) are kept only when nothing else codes.
 
-
 use dyad_dict::{DiscardScope, EventCode, VerbMatch, VerbSyntax};
 use dyad_types::{ActorMention, Event, ParsedSentence};
 
@@ -441,8 +440,8 @@ fn first_actor_after(
     r: &Resolver<'_, '_>,
     clause: &[usize],
     after: usize,
-    exclude: &FxHashSet<String>,
-    skip: &FxHashSet<usize>,
+    exclude: &FxHashSet<&str>,
+    skip: &[bool],
 ) -> Vec<Actor> {
     let v = r.v;
     let mut fallback: Vec<Actor> = Vec::new();
@@ -451,11 +450,12 @@ fn first_actor_after(
         // Dictionary actors, or (with new_actor_length) any noun phrase head.
         let candidate = r.hits.get(t).is_some()
             || (r.opts.new_actor_length > 0 && v.is_nominal(t) && r.np_head(t) == t);
-        if v.masked[t] || skip.contains(&t) || !candidate {
+        let skipped = |k: usize| skip.get(k).copied().unwrap_or(false);
+        if v.masked[t] || skipped(t) || !candidate {
             continue;
         }
         let h = r.np_head(t);
-        if !done.insert(h) || skip.contains(&h) {
+        if !done.insert(h) || skipped(h) {
             continue;
         }
         let found = r.resolve(h);
@@ -463,7 +463,7 @@ fn first_actor_after(
         let all_excluded = found
             .iter()
             .filter(|a| !a.is_null())
-            .all(|a| exclude.contains(&a.code));
+            .all(|a| exclude.contains(a.code.as_str()));
         let good: Vec<Actor> = if all_excluded {
             Vec::new()
         } else {
@@ -487,7 +487,7 @@ fn first_actor_after(
 fn first_actor_before(
     r: &Resolver<'_, '_>,
     before: usize,
-    exclude: &FxHashSet<String>,
+    exclude: &FxHashSet<&str>,
 ) -> Vec<Actor> {
     let v = r.v;
     let mut done: FxHashSet<usize> = FxHashSet::default();
@@ -502,7 +502,7 @@ fn first_actor_before(
         let good: Vec<Actor> = r
             .resolve(h)
             .into_iter()
-            .filter(|a| !a.null_actor && !exclude.contains(&a.code))
+            .filter(|a| !a.null_actor && !exclude.contains(a.code.as_str()))
             .collect();
         if !good.is_empty() {
             return good;
@@ -520,11 +520,7 @@ fn agent_of(v: &View<'_>, x: usize) -> Option<usize> {
     }
     kids.iter()
         .filter(|&&c| v.base_rel(c) == "advmod")
-        .flat_map(|&c| {
-            v.children.get(c).unwrap_or(&[])
-                .iter()
-                .copied()
-        })
+        .flat_map(|&c| v.children.get(c).unwrap_or(&[]).iter().copied())
         .find(|&g| v.is_obl_rel(g) && v.case_of(g) == Some("BY"))
 }
 
@@ -552,12 +548,17 @@ fn default_roles(
         None if open_complement(v, x) => first_actor_before(r, m.start, &FxHashSet::default()),
         None => Vec::new(),
     };
-    let mut skip: FxHashSet<usize> = FxHashSet::default();
+    // The subject's phrase is not the target.
+    let mut skip = vec![false; v.len()];
     if let Some((s, _)) = subj {
-        skip.extend(v.subtree(s));
+        for t in v.subtree(s) {
+            if let Some(k) = skip.get_mut(t) {
+                *k = true;
+            }
+        }
     }
     if passive {
-        let exclude: FxHashSet<String> = subj_actors.iter().map(|a| a.code.clone()).collect();
+        let exclude: FxHashSet<&str> = subj_actors.iter().map(|a| a.code.as_str()).collect();
         let sources = match agent {
             Some(a) => r.resolve(a),
             // No agent: the first actor among the verb's own nominal dependents ("was shot
@@ -569,10 +570,10 @@ fn default_roles(
             targets: subj_actors,
         }
     } else {
-        let exclude: FxHashSet<String> = subj_actors
+        let exclude: FxHashSet<&str> = subj_actors
             .iter()
             .filter(|a| !a.is_null())
-            .map(|a| a.code.clone())
+            .map(|a| a.code.as_str())
             .collect();
         let targets = first_actor_after(r, clause, m.end, &exclude, &skip);
         Roles {
@@ -724,34 +725,34 @@ pub(crate) fn code(inner: &Inner, s: &ParsedSentence) -> Coding {
     }
 
     let dropped = superseded(&v, &coded);
-    let mut seen: FxHashSet<(String, String, String)> = FxHashSet::default();
-    let mut push = |coding: &mut Coding, ev: &Event| {
-        if seen.insert((
-            ev.source.code.clone(),
-            ev.target.code.clone(),
-            ev.code.clone(),
-        )) {
-            coding.events.push(ev.clone());
+    // Each (source, target, code) once, in verb order; the events move, not copied.
+    let push = |events: &mut Vec<Event>, ev: Event| {
+        let seen = events.iter().any(|e| {
+            e.source.code == ev.source.code && e.target.code == ev.target.code && e.code == ev.code
+        });
+        if !seen {
+            events.push(ev);
         }
     };
-    for ve in &coded {
+    for ve in &mut coded {
+        let produced = ve.events.len();
         let mut kept = 0;
-        for (k, ev) in ve.events.iter().enumerate() {
+        for (k, ev) in std::mem::take(&mut ve.events).into_iter().enumerate() {
             if !dropped.contains(&(ve.x, k)) {
-                push(&mut coding, ev);
+                push(&mut coding.events, ev);
                 kept += 1;
             }
         }
-        if kept == 0 && !ve.events.is_empty() {
+        if kept == 0 && produced > 0 {
             if let Some(rep) = coding.verbs.get_mut(ve.report) {
                 rep.rejection = Some(Rejection::Superseded);
             }
         }
     }
     if coding.events.is_empty() {
-        for ve in &coded {
-            for ev in &ve.subordinate {
-                push(&mut coding, ev);
+        for ve in &mut coded {
+            for ev in std::mem::take(&mut ve.subordinate) {
+                push(&mut coding.events, ev);
             }
         }
     }
@@ -850,8 +851,7 @@ fn code_verb(
                 {
                     continue;
                 }
-                if !after.is_empty() && !match_side(&ctx, lex, after, &post, true, false, &mut b)
-                {
+                if !after.is_empty() && !match_side(&ctx, lex, after, &post, true, false, &mut b) {
                     continue;
                 }
                 chosen = Some((p, b));
@@ -961,7 +961,13 @@ fn roles(
     b: &Bindings,
 ) -> (Vec<Actor>, Vec<Actor>) {
     let defaults = default_roles(r, m, x, clause, !p2);
-    let default_sources = defaults.sources.clone();
+    // The tree's sources, needed again only when the pattern names the source alone.
+    let source_alone = b.source.is_some() && b.target.is_none() && b.compound.is_none();
+    let default_sources = if source_alone {
+        defaults.sources.clone()
+    } else {
+        Vec::new()
+    };
     let (mut sources, mut targets) = (defaults.sources, defaults.targets);
     if let Some(c) = b.compound {
         let all: Vec<Actor> = r.resolve(c).into_iter().filter(|a| !a.is_null()).collect();
@@ -985,27 +991,27 @@ fn roles(
     }
     if b.target.is_some() && b.source.is_none() && b.compound.is_none() {
         // A designated target: the source is the first actor distinct from it.
-        let exclude: FxHashSet<String> = targets.iter().map(|a| a.code.clone()).collect();
+        let exclude: FxHashSet<&str> = targets.iter().map(|a| a.code.as_str()).collect();
         if sources
             .iter()
-            .all(|a| a.is_null() || exclude.contains(&a.code))
+            .all(|a| a.is_null() || exclude.contains(a.code.as_str()))
         {
             sources = first_actor_before(r, m.start, &exclude);
         }
     }
-    if b.source.is_some() && b.target.is_none() && b.compound.is_none() {
+    if source_alone {
         // The source was found after the verb ("- * {MAY DAY} $"): the subject, if it is
         // another actor, is the one acted upon.
-        let exclude: FxHashSet<String> = sources.iter().map(|a| a.code.clone()).collect();
+        let exclude: FxHashSet<&str> = sources.iter().map(|a| a.code.as_str()).collect();
         let subject: Vec<Actor> = default_sources
             .iter()
-            .filter(|a| !a.is_null() && !exclude.contains(&a.code))
+            .filter(|a| !a.is_null() && !exclude.contains(a.code.as_str()))
             .cloned()
             .collect();
         if !subject.is_empty() && b.source.is_some_and(|s| s >= m.end) {
             targets = subject;
         }
-        targets.retain(|t| !exclude.contains(&t.code));
+        targets.retain(|t| !exclude.contains(t.code.as_str()));
     }
     if targets.iter().all(|a| a.is_null()) && b.target.is_none() {
         // TABARI: no target and a compound source: the members act on each other.

@@ -79,7 +79,10 @@ mod tests {
     #[test]
     fn maps_work_and_hashing_is_deterministic() {
         let mut m: FxHashMap<Box<str>, u32> = FxHashMap::default();
-        for (i, w) in ["GONDOR", "ARNOR", "A", "", "MINAS TIRITH", "ÉOMER"].iter().enumerate() {
+        for (i, w) in ["GONDOR", "ARNOR", "A", "", "MINAS TIRITH", "ÉOMER"]
+            .iter()
+            .enumerate()
+        {
             m.insert((*w).into(), i as u32);
         }
         assert_eq!(m.get("MINAS TIRITH"), Some(&4));

@@ -7,7 +7,7 @@
 
 use dyad_dict::{DiscardEntry, Discards};
 
-use crate::fx::{FxHashMap, FxHashSet};
+use crate::fx::FxHashMap;
 
 /// The words of `text` as [`dyad_dict::text_words`] splits them, as byte ranges of one
 /// upper-case buffer (so a sentence costs two allocations, not one per word).
@@ -75,10 +75,70 @@ impl TextWords {
 #[derive(Debug, Default)]
 pub(crate) struct DiscardIndex {
     exact: FxHashMap<Box<str>, Vec<u32>>,
-    stems: FxHashMap<Box<str>, Vec<u32>>,
-    /// Every non-empty prefix of every stem: a word's prefixes are looked up, shortest
-    /// first, only while they are in here.
-    stem_prefixes: FxHashSet<Box<str>>,
+    stems: StemTrie,
+}
+
+/// Single-word stems in a byte trie: a word's stems are found in one walk down its bytes.
+#[derive(Debug)]
+struct StemTrie {
+    /// Node 0 is the root.
+    nodes: Vec<StemNode>,
+}
+
+#[derive(Debug, Default)]
+struct StemNode {
+    /// (byte, node), sorted by byte.
+    next: Vec<(u8, u32)>,
+    /// The entries whose stem ends here.
+    ids: Vec<u32>,
+}
+
+impl Default for StemTrie {
+    fn default() -> StemTrie {
+        StemTrie {
+            nodes: vec![StemNode::default()],
+        }
+    }
+}
+
+impl StemTrie {
+    fn insert(&mut self, stem: &str, id: u32) {
+        let mut at = 0usize;
+        for &b in stem.as_bytes() {
+            let Some(node) = self.nodes.get(at) else {
+                return;
+            };
+            at = match node.next.binary_search_by_key(&b, |e| e.0) {
+                Ok(k) => node.next[k].1 as usize,
+                Err(k) => {
+                    let Ok(new) = u32::try_from(self.nodes.len()) else {
+                        return;
+                    };
+                    self.nodes.push(StemNode::default());
+                    self.nodes[at].next.insert(k, (b, new));
+                    new as usize
+                }
+            };
+        }
+        if let Some(node) = self.nodes.get_mut(at) {
+            node.ids.push(id);
+        }
+    }
+
+    /// The entries of every stem that is a (non-empty) prefix of `word`.
+    fn prefixes_of<'t>(&'t self, word: &'t str) -> impl Iterator<Item = u32> + 't {
+        let mut at = Some(0usize);
+        word.as_bytes()
+            .iter()
+            .map_while(move |&b| {
+                let node = self.nodes.get(at?)?;
+                let k = node.next.binary_search_by_key(&b, |e| e.0).ok()?;
+                let next = node.next.get(k)?.1 as usize;
+                at = Some(next);
+                self.nodes.get(next)
+            })
+            .flat_map(|n| n.ids.iter().copied())
+    }
 }
 
 impl DiscardIndex {
@@ -89,10 +149,7 @@ impl DiscardIndex {
                 continue;
             };
             if e.words.len() == 1 && !e.whole_word {
-                ix.stems.entry(first.clone()).or_default().push(id);
-                for (k, c) in first.char_indices() {
-                    ix.stem_prefixes.insert(first[..k + c.len_utf8()].into());
-                }
+                ix.stems.insert(first, id);
             } else {
                 ix.exact.entry(first.clone()).or_default().push(id);
             }
@@ -112,14 +169,9 @@ impl DiscardIndex {
     fn match_at<'d>(&self, d: &'d Discards, words: &[&str], i: usize) -> Option<&'d DiscardEntry> {
         let first = *words.get(i)?;
         let exact = self.exact.get(first).into_iter().flatten();
-        let stems = first
-            .char_indices()
-            .map(|(k, c)| &first[..k + c.len_utf8()])
-            .take_while(|p| self.stem_prefixes.contains(*p))
-            .filter_map(|p| self.stems.get(p))
-            .flatten();
+        let stems = self.stems.prefixes_of(first);
         let mut best: Option<u32> = None;
-        for &id in exact.chain(stems) {
+        for id in exact.copied().chain(stems) {
             if best.is_some_and(|b| b <= id) {
                 continue;
             }
@@ -179,7 +231,7 @@ mod tests {
     #[test]
     fn discards_found_as_the_dictionary_crate_finds_them() {
         let list = "BASEBALL # sport\nBASE\n+ACADEMY AWARD\nWORLD CUP_\nMONTHS LATER\nB\n\
-                    CUP_\n+BASEBALL\nCAF\n";
+                    CUP_\n+BASEBALL\nCAF\nCAFÉ\nÉO\nBASEBALLS_\n";
         let dicts = DictionaryBuilder::new()
             .text(DictKind::Discards, "t.discards", list)
             .build()

@@ -69,6 +69,9 @@ impl Lexicon {
 
     /// The id of an upper-case word, [`NO_WORD`] when no pattern or synset names it.
     pub(crate) fn id(&self, w: &str) -> WordId {
+        if w.is_empty() {
+            return NO_WORD;
+        }
         self.ids.get(w).copied().unwrap_or(NO_WORD)
     }
 
@@ -78,7 +81,12 @@ impl Lexicon {
 
     /// The length of the longest member phrase of synset `id` at `words[start..]`: what
     /// [`dyad_dict::Synset::longest_match`] finds, over word ids.
-    pub(crate) fn synset_match(&self, id: SynsetId, words: &[WordId], start: usize) -> Option<usize> {
+    pub(crate) fn synset_match(
+        &self,
+        id: SynsetId,
+        words: &[WordId],
+        start: usize,
+    ) -> Option<usize> {
         let rest = words.get(start..)?;
         let bucket = self.members.get(&(id.0, *rest.first()?))?;
         bucket
@@ -337,8 +345,16 @@ pub(crate) fn compile(
             flatten(&p.before, lex, &mut before);
             let mut after = vec![Vec::new()];
             flatten(&p.after, lex, &mut after);
-            let w = before.iter().map(|b| weight(b, verbs, lex)).max().unwrap_or(0)
-                + after.iter().map(|a| weight(a, verbs, lex)).max().unwrap_or(0);
+            let w = before
+                .iter()
+                .map(|b| weight(b, verbs, lex))
+                .max()
+                .unwrap_or(0)
+                + after
+                    .iter()
+                    .map(|a| weight(a, verbs, lex))
+                    .max()
+                    .unwrap_or(0);
             Compiled {
                 before: before.into_iter().map(Side::new).collect(),
                 verb_joined: p.verb_joined,

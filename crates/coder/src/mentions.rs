@@ -8,8 +8,6 @@
 //! ("lawmakers in Fornost and Gondor" → `FORLEG`, `GONLEG`); conjuncts add more actors
 //! ("Danish media and government" → `DNKMED`, `DNKGOV`).
 
-use std::cell::RefCell;
-
 use dyad_types::SourceRef;
 
 use crate::view::View;
@@ -156,9 +154,6 @@ pub(crate) struct Resolver<'v, 'a> {
     pub(crate) v: &'v View<'a>,
     pub(crate) hits: &'v Hits,
     pub(crate) opts: ResolveOpts,
-    /// [`Resolver::resolve`] of each token once asked: the coder asks for the same
-    /// phrases again and again (every verb looks for its source and target).
-    memo: RefCell<Vec<Option<Vec<Actor>>>>,
 }
 
 /// What a noun phrase resolved to, before conjuncts are added.
@@ -170,12 +165,7 @@ struct Own {
 
 impl<'v, 'a> Resolver<'v, 'a> {
     pub(crate) fn new(v: &'v View<'a>, hits: &'v Hits, opts: ResolveOpts) -> Resolver<'v, 'a> {
-        Resolver {
-            v,
-            hits,
-            opts,
-            memo: RefCell::new(vec![None; v.len()]),
-        }
+        Resolver { v, hits, opts }
     }
 
     /// Climbs from a token to the head of the noun phrase it names.
@@ -194,14 +184,7 @@ impl<'v, 'a> Resolver<'v, 'a> {
 
     /// All actors of the phrase headed by `h`, conjuncts included.
     pub(crate) fn resolve(&self, h: usize) -> Vec<Actor> {
-        if let Some(Some(done)) = self.memo.borrow().get(h) {
-            return done.clone();
-        }
-        let found = self.resolve_depth(h, 0);
-        if let Some(slot) = self.memo.borrow_mut().get_mut(h) {
-            *slot = Some(found.clone());
-        }
-        found
+        self.resolve_depth(h, 0)
     }
 
     fn resolve_depth(&self, h: usize, depth: usize) -> Vec<Actor> {

@@ -40,7 +40,9 @@ impl Folded {
     }
 
     fn strs(&self) -> impl Iterator<Item = &str> {
-        self.spans.iter().map(|&(s, e)| self.buf.get(s..e).unwrap_or(""))
+        self.spans
+            .iter()
+            .map(|&(s, e)| self.buf.get(s..e).unwrap_or(""))
     }
 }
 
@@ -109,19 +111,7 @@ impl<'a> View<'a> {
                 heads[i] = Some(t.head - 1);
             }
         }
-        // Break cycles: a token whose head chain returns to itself becomes a root.
-        for i in 0..n {
-            let mut k = heads[i];
-            let mut steps = 0;
-            while let Some(h) = k {
-                if h == i || steps > n {
-                    heads[i] = None;
-                    break;
-                }
-                k = heads[h];
-                steps += 1;
-            }
-        }
+        break_cycles(&mut heads);
         let children = Children::new(&heads);
         let rels = s
             .tokens
@@ -311,6 +301,28 @@ impl<'a> View<'a> {
     }
 }
 
+/// Breaks cycles: a token whose head chain returns to itself becomes a root. Tokens are
+/// settled in order, and a settled token's chain ends at a root, so the walk from a later
+/// token may stop at any earlier one.
+fn break_cycles(heads: &mut [Option<usize>]) {
+    let n = heads.len();
+    for i in 0..n {
+        let mut k = heads[i];
+        let mut steps = 0;
+        while let Some(h) = k {
+            if h < i {
+                break;
+            }
+            if h == i || steps > n {
+                heads[i] = None;
+                break;
+            }
+            k = heads[h];
+            steps += 1;
+        }
+    }
+}
+
 pub(crate) fn is_be(w: &str) -> bool {
     matches!(
         w,
@@ -333,6 +345,41 @@ mod tests {
             head,
             deprel: rel.into(),
             span: None,
+        }
+    }
+
+    /// The plain rule: walk every chain in full.
+    fn break_cycles_slowly(heads: &mut [Option<usize>]) {
+        let n = heads.len();
+        for i in 0..n {
+            let mut k = heads[i];
+            let mut steps = 0;
+            while let Some(h) = k {
+                if h == i || steps > n {
+                    heads[i] = None;
+                    break;
+                }
+                k = heads[h];
+                steps += 1;
+            }
+        }
+    }
+
+    #[test]
+    fn cycles_are_broken_as_by_walking_every_chain() {
+        // Every head assignment of 5 tokens (none or any other token).
+        let n = 5;
+        for code in 0..6usize.pow(n as u32) {
+            let mut heads: Vec<Option<usize>> = (0..n)
+                .map(|i| {
+                    let h = code / 6usize.pow(i as u32) % 6;
+                    (h < n && h != i).then_some(h)
+                })
+                .collect();
+            let mut slow = heads.clone();
+            break_cycles(&mut heads);
+            break_cycles_slowly(&mut slow);
+            assert_eq!(heads, slow, "code {code}");
         }
     }
 

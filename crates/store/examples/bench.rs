@@ -17,7 +17,8 @@
 use std::time::{Duration, Instant};
 
 use dyad_store::{
-    ArticleInput, DateRange, Durability, EventInput, EventQuery, Interval, RankBy, Store, StoreOptions,
+    ArticleInput, DateRange, Durability, EventInput, EventQuery, Interval, RankBy, Store,
+    StoreOptions,
 };
 use dyad_types::{ActorMention, CharSpan, Date, Event, SourceRef};
 
@@ -80,7 +81,13 @@ struct Generator {
 impl Generator {
     fn new(events: usize) -> Generator {
         let ont = dyad_ontology::Ontology::get();
-        let countries: Vec<&str> = ont.countries().iter().map(|c| c.code).filter(|c| c.len() == 3).take(40).collect();
+        let countries: Vec<&str> = ont
+            .countries()
+            .iter()
+            .map(|c| c.code)
+            .filter(|c| c.len() == 3)
+            .take(40)
+            .collect();
         let mut actors = Vec::new();
         for c in &countries {
             for role in ["", "GOV", "MIL", "OPP", "BUS"] {
@@ -92,7 +99,12 @@ impl Generator {
         for i in (1..actors.len()).rev() {
             actors.swap(i, rng.below(i + 1));
         }
-        let mut codes: Vec<&'static str> = ont.cameo_events().iter().map(|e| e.code).filter(|c| c.len() >= 3).collect();
+        let mut codes: Vec<&'static str> = ont
+            .cameo_events()
+            .iter()
+            .map(|e| e.code)
+            .filter(|c| c.len() >= 3)
+            .collect();
         for i in (1..codes.len()).rev() {
             codes.swap(i, rng.below(i + 1));
         }
@@ -117,7 +129,8 @@ impl Generator {
     fn article(&mut self) -> ArticleInput {
         let n = self.next_article;
         self.next_article += 1;
-        let day = 3 + ((n as i64 * self.days) / self.total_articles.max(1) as i64).min(self.days - 1);
+        let day =
+            3 + ((n as i64 * self.days) / self.total_articles.max(1) as i64).min(self.days - 1);
         let date = self.dates[day as usize];
         let count = 1 + self.rng.below(8);
         let mut sentences = Vec::with_capacity(count);
@@ -132,7 +145,12 @@ impl Generator {
                     t = self.actor_zipf.sample(&mut self.rng);
                 }
                 let back = self.rng.below(3) as i64;
-                (self.dates[(day - back) as usize], s, t, self.code_zipf.sample(&mut self.rng))
+                (
+                    self.dates[(day - back) as usize],
+                    s,
+                    t,
+                    self.code_zipf.sample(&mut self.rng),
+                )
             };
             if self.recent.len() < 1000 {
                 self.recent.push((d, s, t, c));
@@ -142,7 +160,10 @@ impl Generator {
             }
             let (src, tgt, code) = (&self.actors[s], &self.actors[t], self.codes[c]);
             let sentence = format!("{src} and {tgt} did {code} in story {n}.");
-            let entry = |file: &str, line: u32| SourceRef { file: file.into(), line };
+            let entry = |file: &str, line: u32| SourceRef {
+                file: file.into(),
+                line,
+            };
             events.push(EventInput {
                 sentence: i,
                 event: Event {
@@ -210,13 +231,30 @@ fn ms(d: Duration) -> String {
 
 fn main() -> Result<(), Box<dyn std::error::Error>> {
     let args: Vec<String> = std::env::args().skip(1).collect();
-    let opt = |name: &str| args.iter().position(|a| a == name).and_then(|i| args.get(i + 1)).cloned();
+    let opt = |name: &str| {
+        args.iter()
+            .position(|a| a == name)
+            .and_then(|i| args.get(i + 1))
+            .cloned()
+    };
     let flag = |name: &str| args.iter().any(|a| a == name);
-    let events: usize = opt("--events").map(|s| s.parse()).transpose()?.unwrap_or(1_000_000);
-    let batch: usize = opt("--batch").map(|s| s.parse()).transpose()?.unwrap_or(5000);
+    let events: usize = opt("--events")
+        .map(|s| s.parse())
+        .transpose()?
+        .unwrap_or(1_000_000);
+    let batch: usize = opt("--batch")
+        .map(|s| s.parse())
+        .transpose()?
+        .unwrap_or(5000);
     let default_path = std::env::temp_dir().join(format!("dyad-store-bench-{events}.db"));
-    let path = opt("--path").map(std::path::PathBuf::from).unwrap_or(default_path);
-    let durability = if flag("--normal") { Durability::Normal } else { Durability::Full };
+    let path = opt("--path")
+        .map(std::path::PathBuf::from)
+        .unwrap_or(default_path);
+    let durability = if flag("--normal") {
+        Durability::Normal
+    } else {
+        Durability::Full
+    };
 
     if !flag("--queries-only") {
         for suffix in ["", "-wal", "-shm"] {
@@ -244,7 +282,10 @@ fn main() -> Result<(), Box<dyn std::error::Error>> {
             writer.ingest_batch(&articles)?;
             ingest_time += t.elapsed();
             if last_report.elapsed() > Duration::from_secs(30) {
-                eprintln!("  {done} events, {:.0} events/s", done as f64 / ingest_time.as_secs_f64());
+                eprintln!(
+                    "  {done} events, {:.0} events/s",
+                    done as f64 / ingest_time.as_secs_f64()
+                );
                 last_report = Instant::now();
             }
         }
@@ -289,7 +330,9 @@ fn main() -> Result<(), Box<dyn std::error::Error>> {
     println!("top dyads, one year by mentions: {}", ms(t.elapsed()));
 
     for (label, rank) in [("busiest", 0usize), ("100th", 99), ("1000th", 999)] {
-        let Some(d) = top.get(rank).or(top.last()) else { break };
+        let Some(d) = top.get(rank).or(top.last()) else {
+            break;
+        };
         for interval in [Interval::Month, Interval::Week, Interval::Day] {
             let fresh = store.reader()?;
             let t = Instant::now();
@@ -324,21 +367,57 @@ fn main() -> Result<(), Box<dyn std::error::Error>> {
             [&d.source, &d.target],
             |r| r.get(0),
         )?;
-        println!("same series without the summary (scan of events): {n} buckets, {}", ms(t.elapsed()));
+        println!(
+            "same series without the summary (scan of events): {n} buckets, {}",
+            ms(t.elapsed())
+        );
     }
 
-    let queries: [(&str, EventQuery); 4] = [
+    let rare_actor = top.last().map(|d| d.target.clone());
+    let queries: [(&str, EventQuery); 6] = [
+        (
+            "events page, actor that never occurs (XXX)",
+            EventQuery {
+                actor: Some("XXX".into()),
+                ..Default::default()
+            },
+        ),
+        (
+            "events page, exact source and target of the 1000th dyad",
+            EventQuery {
+                target: rare_actor.clone(),
+                source: top.last().map(|d| d.source.clone()),
+                ..Default::default()
+            },
+        ),
         ("events page, no filter", EventQuery::default()),
-        ("events page, actor prefix of the busiest actor", EventQuery {
-            actor: top.first().map(|d| d.source.get(..3).unwrap_or("").to_string()),
-            ..Default::default()
-        }),
-        ("events page, code 19 in 2015", EventQuery { code: Some("19".into()), dates: year, ..Default::default() }),
-        ("events page, rare: root 20 + country of the 1000th dyad", EventQuery {
-            root: Some(20),
-            country: top.get(999).map(|d| d.target.get(..3).unwrap_or("").to_string()),
-            ..Default::default()
-        }),
+        (
+            "events page, actor prefix of the busiest actor",
+            EventQuery {
+                actor: top
+                    .first()
+                    .map(|d| d.source.get(..3).unwrap_or("").to_string()),
+                ..Default::default()
+            },
+        ),
+        (
+            "events page, code 19 in 2015",
+            EventQuery {
+                code: Some("19".into()),
+                dates: year,
+                ..Default::default()
+            },
+        ),
+        (
+            "events page, rare: root 20 + country of the 1000th dyad",
+            EventQuery {
+                root: Some(20),
+                country: top
+                    .get(999)
+                    .map(|d| d.target.get(..3).unwrap_or("").to_string()),
+                ..Default::default()
+            },
+        ),
     ];
     for (label, q) in queries {
         let t = Instant::now();
@@ -348,9 +427,22 @@ fn main() -> Result<(), Box<dyn std::error::Error>> {
         deep.after = page.next;
         let t = Instant::now();
         let page2 = reader.events(&deep)?;
-        println!("{label}: {} rows in {}, next page {} rows in {}", page.events.len(), ms(first), page2.events.len(), ms(t.elapsed()));
+        println!(
+            "{label}: {} rows in {}, next page {} rows in {}",
+            page.events.len(),
+            ms(first),
+            page2.events.len(),
+            ms(t.elapsed())
+        );
     }
-    if let Some(e) = reader.events(&EventQuery { limit: 1, ..Default::default() })?.events.first() {
+    if let Some(e) = reader
+        .events(&EventQuery {
+            limit: 1,
+            ..Default::default()
+        })?
+        .events
+        .first()
+    {
         let t = Instant::now();
         let m = reader.mentions(e.id)?;
         println!("mentions of one event: {} in {}", m.len(), ms(t.elapsed()));

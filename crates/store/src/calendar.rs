@@ -20,10 +20,18 @@ pub(crate) fn date_from_days(days: i64) -> Option<Date> {
     // Months counted from March: 0 = March ... 11 = February.
     let march_month = (5 * day_of_year + 2) / 153;
     let day = day_of_year - (153 * march_month + 2) / 5 + 1;
-    let month = if march_month < 10 { march_month + 3 } else { march_month - 9 };
+    let month = if march_month < 10 {
+        march_month + 3
+    } else {
+        march_month - 9
+    };
     let year = era * 400 + year_of_era + i64::from(month <= 2);
-    Date::new(i32::try_from(year).ok()?, u32::try_from(month).ok()?, u32::try_from(day).ok()?)
-        .ok()
+    Date::new(
+        i32::try_from(year).ok()?,
+        u32::try_from(month).ok()?,
+        u32::try_from(day).ok()?,
+    )
+    .ok()
 }
 
 /// The first day (as a day number) of the bucket that holds day `days`.

@@ -11,12 +11,26 @@ pub struct Error {
 }
 
 /// What went wrong.
-#[derive(Debug)]
+#[derive(Debug, thiserror::Error)]
 #[non_exhaustive]
 pub enum ErrorKind {
     /// SQLite reported an error (I/O, locking, corruption, ...).
-    Sqlite(rusqlite::Error),
+    #[error("sqlite: {0}")]
+    Sqlite(#[source] rusqlite::Error),
+    /// The database file could not be opened.
+    #[error("cannot open store {}: {source}", path.display())]
+    Open {
+        /// The file.
+        path: std::path::PathBuf,
+        /// What SQLite said.
+        #[source]
+        source: rusqlite::Error,
+    },
     /// The database was written by another format version of this crate.
+    #[error(
+        "incompatible store format: the database has version {found}, \
+         this build reads version {expected}"
+    )]
     IncompatibleFormat {
         /// Version stamped in the database (`PRAGMA user_version`).
         found: i64,
@@ -24,13 +38,16 @@ pub enum ErrorKind {
         expected: i64,
     },
     /// The file is an SQLite database, but not one of ours.
+    #[error("not a dyad store: the database has application id {application_id:#x}")]
     NotAStore {
         /// Its `PRAGMA application_id`.
         application_id: i64,
     },
     /// A second [`crate::Writer`] was requested while one is alive.
+    #[error("another writer is open on this store")]
     WriterBusy,
     /// A query's date range ends before it starts.
+    #[error("invalid date range: {from} is after {to}")]
     InvalidDateRange {
         /// Start of the range.
         from: Date,
@@ -38,6 +55,7 @@ pub enum ErrorKind {
         to: Date,
     },
     /// An event has no date of its own and its article has none either.
+    #[error("article {article:?}, event {event}: no date on the event nor on the article")]
     MissingDate {
         /// The article's id.
         article: String,
@@ -45,6 +63,10 @@ pub enum ErrorKind {
         event: usize,
     },
     /// An event points at a sentence the article does not have.
+    #[error(
+        "article {article:?}, event {event}: sentence {sentence} out of range \
+         (the article has {sentences})"
+    )]
     SentenceOutOfRange {
         /// The article's id.
         article: String,
@@ -56,10 +78,13 @@ pub enum ErrorKind {
         sentences: usize,
     },
     /// A query parameter is unusable (reason given).
+    #[error("invalid query: {0}")]
     InvalidQuery(String),
     /// A pagination cursor could not be read.
+    #[error("bad cursor: {0}")]
     BadCursor(String),
     /// Stored data breaks an invariant of the store (reason given).
+    #[error("store data is inconsistent: {0}")]
     DataCorruption(String),
 }
 
@@ -93,48 +118,20 @@ impl From<ErrorKind> for Error {
 
 impl From<rusqlite::Error> for Error {
     fn from(e: rusqlite::Error) -> Error {
-        Error { kind: ErrorKind::Sqlite(e) }
+        Error {
+            kind: ErrorKind::Sqlite(e),
+        }
     }
 }
 
 impl fmt::Display for Error {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
-        match &self.kind {
-            ErrorKind::Sqlite(e) => write!(f, "sqlite: {e}"),
-            ErrorKind::IncompatibleFormat { found, expected } => write!(
-                f,
-                "incompatible store format: the database has version {found}, \
-                 this build reads version {expected}"
-            ),
-            ErrorKind::NotAStore { application_id } => write!(
-                f,
-                "not a dyad store: the database has application id {application_id:#x}"
-            ),
-            ErrorKind::WriterBusy => write!(f, "another writer is open on this store"),
-            ErrorKind::InvalidDateRange { from, to } => {
-                write!(f, "invalid date range: {from} is after {to}")
-            }
-            ErrorKind::MissingDate { article, event } => write!(
-                f,
-                "article {article:?}, event {event}: no date on the event nor on the article"
-            ),
-            ErrorKind::SentenceOutOfRange { article, event, sentence, sentences } => write!(
-                f,
-                "article {article:?}, event {event}: sentence {sentence} out of range \
-                 (the article has {sentences})"
-            ),
-            ErrorKind::InvalidQuery(r) => write!(f, "invalid query: {r}"),
-            ErrorKind::BadCursor(r) => write!(f, "bad cursor: {r}"),
-            ErrorKind::DataCorruption(r) => write!(f, "store data is inconsistent: {r}"),
-        }
+        self.kind.fmt(f)
     }
 }
 
 impl std::error::Error for Error {
     fn source(&self) -> Option<&(dyn std::error::Error + 'static)> {
-        match &self.kind {
-            ErrorKind::Sqlite(e) => Some(e),
-            _ => None,
-        }
+        std::error::Error::source(&self.kind)
     }
 }

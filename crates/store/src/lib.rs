@@ -77,8 +77,8 @@ pub use error::{Error, ErrorKind, Result};
 pub use hash::content_hash;
 pub use input::{ArticleInput, EventInput, IngestOutcome};
 pub use reader::{
-    Cursor, DateRange, DyadTotal, EventId, EventPage, EventQuery, Interval, Mention, RankBy, Reader,
-    SeriesBucket, Stats, StoredArticle, StoredEvent, MAX_LIMIT,
+    Cursor, DateRange, DyadTotal, EventId, EventPage, EventQuery, Interval, Mention, RankBy,
+    Reader, SeriesBucket, Stats, StoredArticle, StoredEvent, MAX_LIMIT,
 };
 pub use schema::FORMAT_VERSION;
 pub use writer::Writer;
@@ -143,7 +143,7 @@ impl Store {
 
     /// [`Store::open`] with options.
     pub fn open_with(path: impl AsRef<Path>, options: StoreOptions) -> Result<Store> {
-        let store = Store::from_location(Location::File(path.as_ref().to_path_buf()), options, None);
+        let store = Store::from_location(Location::File(path.as_ref().to_path_buf()), options);
         let mut conn = store.connect(READER_CACHE_KIB)?;
         schema::init_or_check(&mut conn, true)?;
         Ok(store)
@@ -156,26 +156,27 @@ impl Store {
     pub fn open_in_memory() -> Result<Store> {
         static NEXT: AtomicU64 = AtomicU64::new(0);
         let n = NEXT.fetch_add(1, Ordering::Relaxed);
-        let uri = format!("file:dyad-store-{}-{n}?mode=memory&cache=shared", std::process::id());
+        let uri = format!(
+            "file:dyad-store-{}-{n}?mode=memory&cache=shared",
+            std::process::id()
+        );
         let anchor = open_connection(&uri)?;
-        let store =
-            Store::from_location(Location::Memory(uri), StoreOptions::default(), None);
+        let store = Store::from_location(Location::Memory(uri), StoreOptions::default());
         let mut conn = store.connect(READER_CACHE_KIB)?;
         schema::init_or_check(&mut conn, false)?;
-        // Installed after the check so that the anchor's settings match the others'.
         if let Ok(mut slot) = store.shared._anchor.lock() {
             *slot = Some(anchor);
         }
         Ok(store)
     }
 
-    fn from_location(location: Location, options: StoreOptions, anchor: Option<Connection>) -> Store {
+    fn from_location(location: Location, options: StoreOptions) -> Store {
         Store {
             shared: Arc::new(Shared {
                 location,
                 options,
                 writer_open: AtomicBool::new(false),
-                _anchor: Mutex::new(anchor),
+                _anchor: Mutex::new(None),
             }),
         }
     }
@@ -187,7 +188,11 @@ impl Store {
                 OpenFlags::SQLITE_OPEN_READ_WRITE
                     | OpenFlags::SQLITE_OPEN_CREATE
                     | OpenFlags::SQLITE_OPEN_NO_MUTEX,
-            )?,
+            )
+            .map_err(|source| ErrorKind::Open {
+                path: p.clone(),
+                source,
+            })?,
             Location::Memory(uri) => open_connection(uri)?,
         };
         schema::configure(&conn, self.shared.options.durability, cache_kib)?;

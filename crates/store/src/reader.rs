@@ -20,8 +20,8 @@ pub const MAX_LIMIT: usize = 10_000;
 /// A read handle. Obtain it with [`Store::reader`](crate::Store::reader); open as many as
 /// you like, on any thread (each is `Send`).
 ///
-/// Every query is one SQL statement, so it sees one consistent snapshot of the store even
-/// while the writer commits (the file is in WAL mode). All parameters are bound, never
+/// Every query runs in one read transaction, so it sees one consistent snapshot of the
+/// store even while the writer commits (the file is in WAL mode). All parameters are bound, never
 /// spliced into SQL text.
 pub struct Reader {
     conn: Connection,
@@ -51,11 +51,17 @@ pub struct DateRange {
 
 impl DateRange {
     /// Every date.
-    pub const ALL: DateRange = DateRange { from: None, to: None };
+    pub const ALL: DateRange = DateRange {
+        from: None,
+        to: None,
+    };
 
     /// The days from `from` to `to`, both included.
     pub fn new(from: Date, to: Date) -> DateRange {
-        DateRange { from: Some(from), to: Some(to) }
+        DateRange {
+            from: Some(from),
+            to: Some(to),
+        }
     }
 
     /// The bounds as day numbers, or [`ErrorKind::InvalidDateRange`] if `from > to`.
@@ -65,7 +71,10 @@ impl DateRange {
                 return Err(ErrorKind::InvalidDateRange { from, to }.into());
             }
         }
-        Ok((self.from.map(Date::days_since_epoch), self.to.map(Date::days_since_epoch)))
+        Ok((
+            self.from.map(Date::days_since_epoch),
+            self.to.map(Date::days_since_epoch),
+        ))
     }
 }
 
@@ -160,7 +169,10 @@ impl FromStr for Cursor {
     fn from_str(s: &str) -> Result<Cursor> {
         let bad = || Error::new(ErrorKind::BadCursor(format!("{s:?} is not DAY.ID")));
         let (day, id) = s.split_once('.').ok_or_else(bad)?;
-        Ok(Cursor { day: day.parse().map_err(|_| bad())?, id: id.parse().map_err(|_| bad())? })
+        Ok(Cursor {
+            day: day.parse().map_err(|_| bad())?,
+            id: id.parse().map_err(|_| bad())?,
+        })
     }
 }
 
@@ -291,7 +303,9 @@ fn count(n: i64) -> u64 {
 
 fn check_limit(limit: usize) -> Result<i64> {
     if limit == 0 || limit > MAX_LIMIT {
-        return Err(Error::query(format!("limit {limit} is not between 1 and {MAX_LIMIT}")));
+        return Err(Error::query(format!(
+            "limit {limit} is not between 1 and {MAX_LIMIT}"
+        )));
     }
     Ok(int(limit))
 }
@@ -306,7 +320,10 @@ fn prefix(what: &str, p: &str) -> Result<Value> {
 
 impl Reader {
     pub(crate) fn new(conn: Connection, shared: Arc<Shared>) -> Reader {
-        Reader { conn, _shared: shared }
+        Reader {
+            conn,
+            _shared: shared,
+        }
     }
 
     /// The time series of the dyad `source` → `target` (exact actor codes), one bucket per
@@ -331,11 +348,23 @@ impl Reader {
              ORDER BY d.date",
         )?;
         let rows = st.query_map(
-            params![source, target, from.unwrap_or(i64::MIN), to.unwrap_or(i64::MAX)],
+            params![
+                source,
+                target,
+                from.unwrap_or(i64::MIN),
+                to.unwrap_or(i64::MAX)
+            ],
             |r| {
                 Ok((
                     r.get::<_, i64>(0)?,
-                    [r.get::<_, i64>(1)?, r.get(2)?, r.get(3)?, r.get(4)?, r.get(5)?, r.get(6)?],
+                    [
+                        r.get::<_, i64>(1)?,
+                        r.get(2)?,
+                        r.get(3)?,
+                        r.get(4)?,
+                        r.get(5)?,
+                        r.get(6)?,
+                    ],
                     r.get::<_, i64>(7)?,
                 ))
             },
@@ -429,6 +458,41 @@ impl Reader {
     pub fn events(&self, q: &EventQuery) -> Result<EventPage> {
         let (from, to) = q.dates.days()?;
         let limit = check_limit(q.limit)?;
+        // One read transaction: the checks and the page see the same snapshot.
+        let _snapshot = self.conn.unchecked_transaction()?;
+        // An actor or country no event can have: answer without scanning the events.
+        let prefixes = [
+            ("actor", &q.actor),
+            ("source", &q.source),
+            ("target", &q.target),
+        ];
+        for (what, p) in prefixes {
+            if let Some(p) = p {
+                let p = prefix(what, p)?;
+                let known: bool = self
+                    .conn
+                    .prepare_cached("SELECT EXISTS (SELECT 1 FROM actors WHERE substr(code, 1, length(?1)) = ?1)")?
+                    .query_row([p], |r| r.get(0))?;
+                if !known {
+                    return Ok(EventPage {
+                        events: Vec::new(),
+                        next: None,
+                    });
+                }
+            }
+        }
+        if let Some(c) = &q.country {
+            let known: bool = self
+                .conn
+                .prepare_cached("SELECT EXISTS (SELECT 1 FROM actors WHERE country = ?1)")?
+                .query_row([prefix("country", c)?], |r| r.get(0))?;
+            if !known {
+                return Ok(EventPage {
+                    events: Vec::new(),
+                    next: None,
+                });
+            }
+        }
         let mut sql = String::from(
             "SELECT e.id, e.date, s.code, t.code, e.code, e.root, e.quad, e.goldstein10,
                     e.mentions, e.sources, e.articles
@@ -476,7 +540,10 @@ impl Reader {
             clause(" AND e.root = ?", vec![Value::Integer(i64::from(r))]);
         }
         if let Some(quad) = q.quad {
-            clause(" AND e.quad = ?", vec![Value::Integer(i64::from(quad.number()))]);
+            clause(
+                " AND e.quad = ?",
+                vec![Value::Integer(i64::from(quad.number()))],
+            );
         }
         if let Some(f) = from {
             clause(" AND e.date >= ?", vec![Value::Integer(f)]);
@@ -487,10 +554,17 @@ impl Reader {
         if let Some(c) = q.after {
             clause(
                 " AND e.date >= ? AND (e.date, e.id) > (?, ?)",
-                vec![Value::Integer(c.day), Value::Integer(c.day), Value::Integer(c.id)],
+                vec![
+                    Value::Integer(c.day),
+                    Value::Integer(c.day),
+                    Value::Integer(c.id),
+                ],
             );
         }
-        clause(" ORDER BY e.date, e.id LIMIT ?", vec![Value::Integer(limit + 1)]);
+        clause(
+            " ORDER BY e.date, e.id LIMIT ?",
+            vec![Value::Integer(limit + 1)],
+        );
         let mut st = self.conn.prepare_cached(&sql)?;
         let rows = st.query_map(rusqlite::params_from_iter(args), |r| {
             Ok((
@@ -508,7 +582,8 @@ impl Reader {
         let mut events = Vec::new();
         let mut more = false;
         for row in rows {
-            let (id, days, source, target, code, root, quad, g10, [mentions, sources, articles]) = row?;
+            let (id, days, source, target, code, root, quad, g10, [mentions, sources, articles]) =
+                row?;
             if events.len() == q.limit {
                 more = true;
                 break;
@@ -520,7 +595,9 @@ impl Reader {
                 target,
                 code,
                 root: root.and_then(|r| u8::try_from(r).ok()),
-                quad: quad.and_then(|n| u8::try_from(n).ok()).and_then(QuadClass::from_number),
+                quad: quad
+                    .and_then(|n| u8::try_from(n).ok())
+                    .and_then(QuadClass::from_number),
                 goldstein: g10.map(|g| g as f64 / 10.0),
                 mentions: count(mentions),
                 sources: count(sources),
@@ -528,7 +605,10 @@ impl Reader {
             });
         }
         let next = match events.last() {
-            Some(e) if more => Some(Cursor { day: e.date.days_since_epoch(), id: e.id.0 }),
+            Some(e) if more => Some(Cursor {
+                day: e.date.days_since_epoch(),
+                id: e.id.0,
+            }),
             _ => None,
         };
         Ok(EventPage { events, next })
@@ -564,7 +644,9 @@ impl Reader {
                 target,
                 code,
                 root: root.and_then(|r| u8::try_from(r).ok()),
-                quad: quad.and_then(|n| u8::try_from(n).ok()).and_then(QuadClass::from_number),
+                quad: quad
+                    .and_then(|n| u8::try_from(n).ok())
+                    .and_then(QuadClass::from_number),
                 goldstein: g10.map(|g| g as f64 / 10.0),
                 mentions: count(m),
                 sources: count(s),
@@ -603,6 +685,8 @@ impl Reader {
 
     /// The article with this id, with its sentences, if stored.
     pub fn article(&self, id: &str) -> Result<Option<StoredArticle>> {
+        // One read transaction: the article and its sentences come from the same snapshot.
+        let _snapshot = self.conn.unchecked_transaction()?;
         let row = self
             .conn
             .prepare_cached(
@@ -625,7 +709,8 @@ impl Reader {
                 ))
             })
             .optional()?;
-        let Some((rowid, date, title, url, source, hash, len, coder_version, mentions)) = row else {
+        let Some((rowid, date, title, url, source, hash, len, coder_version, mentions)) = row
+        else {
             return Ok(None);
         };
         let sentences = self
@@ -649,6 +734,7 @@ impl Reader {
 
     /// Row counts.
     pub fn stats(&self) -> Result<Stats> {
+        let _snapshot = self.conn.unchecked_transaction()?;
         let n = |table: &str| -> Result<u64> {
             // Table names are fixed strings of this crate, never input.
             let sql = format!("SELECT count(*) FROM {table}");
@@ -667,6 +753,7 @@ impl Reader {
     /// articles, outlets), the daily dyad summary, and foreign keys. Slow on big stores;
     /// meant for tests and `fsck`-style checks.
     pub fn verify(&self) -> Result<()> {
+        let _snapshot = self.conn.unchecked_transaction()?;
         let checks: [(&str, &str); 6] = [
             (
                 "event counts differ from their mentions",
@@ -737,11 +824,18 @@ fn read_mention(r: &rusqlite::Row<'_>) -> Result<Mention> {
             code: r.get(i)?,
             tokens: (usize_at(i + 1)?, usize_at(i + 2)?),
             span: span_at(i + 3)?,
-            entries: serde_json::from_str::<Vec<SourceRef>>(&entries).map_err(|e| json_err("entries", e))?,
+            entries: serde_json::from_str::<Vec<SourceRef>>(&entries)
+                .map_err(|e| json_err("entries", e))?,
         })
     };
-    let pattern_entry = match (r.get::<_, Option<String>>(28)?, r.get::<_, Option<u32>>(29)?) {
-        (Some(file), Some(line)) => Some(SourceRef { file: file.into(), line }),
+    let pattern_entry = match (
+        r.get::<_, Option<String>>(28)?,
+        r.get::<_, Option<u32>>(29)?,
+    ) {
+        (Some(file), Some(line)) => Some(SourceRef {
+            file: file.into(),
+            line,
+        }),
         _ => None,
     };
     let issues: String = r.get(30)?;

@@ -131,7 +131,11 @@ CREATE TABLE dyads (
 ";
 
 /// Settings every connection gets.
-pub(crate) fn configure(conn: &Connection, durability: crate::Durability, cache_kib: i64) -> Result<()> {
+pub(crate) fn configure(
+    conn: &Connection,
+    durability: crate::Durability,
+    cache_kib: i64,
+) -> Result<()> {
     conn.busy_timeout(std::time::Duration::from_secs(10))?;
     conn.pragma_update(None, "foreign_keys", true)?;
     let sync = match durability {
@@ -153,14 +157,19 @@ pub(crate) fn init_or_check(conn: &mut Connection, file_backed: bool) -> Result<
         // WAL: readers keep reading a consistent snapshot while the writer commits.
         let mode: String = conn.query_row("PRAGMA journal_mode = WAL", [], |r| r.get(0))?;
         if !mode.eq_ignore_ascii_case("wal") {
-            return Err(Error::corrupt(format!("cannot switch to WAL mode (got {mode})")));
+            return Err(Error::corrupt(format!(
+                "cannot switch to WAL mode (got {mode})"
+            )));
         }
     }
     let tx = conn.transaction_with_behavior(rusqlite::TransactionBehavior::Immediate)?;
     let version: i64 = tx.query_row("PRAGMA user_version", [], |r| r.get(0))?;
     let app: i64 = tx.query_row("PRAGMA application_id", [], |r| r.get(0))?;
-    let tables: i64 =
-        tx.query_row("SELECT count(*) FROM sqlite_schema WHERE type = 'table'", [], |r| r.get(0))?;
+    let tables: i64 = tx.query_row(
+        "SELECT count(*) FROM sqlite_schema WHERE type = 'table'",
+        [],
+        |r| r.get(0),
+    )?;
     if version == 0 && app == 0 && tables == 0 {
         tx.execute_batch(SCHEMA)?;
         tx.execute(
@@ -173,10 +182,17 @@ pub(crate) fn init_or_check(conn: &mut Connection, file_backed: bool) -> Result<
         return Ok(());
     }
     if app != APPLICATION_ID {
-        return Err(ErrorKind::NotAStore { application_id: app }.into());
+        return Err(ErrorKind::NotAStore {
+            application_id: app,
+        }
+        .into());
     }
     if version != FORMAT_VERSION {
-        return Err(ErrorKind::IncompatibleFormat { found: version, expected: FORMAT_VERSION }.into());
+        return Err(ErrorKind::IncompatibleFormat {
+            found: version,
+            expected: FORMAT_VERSION,
+        }
+        .into());
     }
     Ok(())
 }

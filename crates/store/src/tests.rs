@@ -10,13 +10,21 @@ fn date(y: i32, m: u32, d: u32) -> Date {
 }
 
 fn actor(code: &str) -> ActorMention {
-    ActorMention { code: code.into(), ..Default::default() }
+    ActorMention {
+        code: code.into(),
+        ..Default::default()
+    }
 }
 
 fn ev(source: &str, target: &str, code: &str) -> EventInput {
     EventInput {
         sentence: 0,
-        event: Event { source: actor(source), target: actor(target), code: code.into(), ..Default::default() },
+        event: Event {
+            source: actor(source),
+            target: actor(target),
+            code: code.into(),
+            ..Default::default()
+        },
     }
 }
 
@@ -41,7 +49,10 @@ fn article(id: &str, outlet: &str, d: Date, events: Vec<EventInput>) -> ArticleI
 }
 
 fn all_events(r: &Reader) -> Vec<StoredEvent> {
-    let q = EventQuery { limit: MAX_LIMIT, ..Default::default() };
+    let q = EventQuery {
+        limit: MAX_LIMIT,
+        ..Default::default()
+    };
     r.events(&q).unwrap().events
 }
 
@@ -52,7 +63,10 @@ impl TempDb {
     fn new(tag: &str) -> TempDb {
         static N: AtomicU64 = AtomicU64::new(0);
         let n = N.fetch_add(1, Ordering::Relaxed);
-        TempDb(std::env::temp_dir().join(format!("dyad-store-test-{}-{tag}-{n}.db", std::process::id())))
+        TempDb(std::env::temp_dir().join(format!(
+            "dyad-store-test-{}-{tag}-{n}.db",
+            std::process::id()
+        )))
     }
 }
 
@@ -81,12 +95,20 @@ fn public_types_are_send_and_sync() {
 fn reingesting_the_same_article_changes_nothing() {
     let store = Store::open_in_memory().unwrap();
     let mut w = store.writer().unwrap();
-    let a = article("a1", "AFP", date(2020, 1, 1), vec![ev("USA", "CHN", "042"), ev("CHN", "USA", "112")]);
+    let a = article(
+        "a1",
+        "AFP",
+        date(2020, 1, 1),
+        vec![ev("USA", "CHN", "042"), ev("CHN", "USA", "112")],
+    );
     assert_eq!(w.ingest(&a).unwrap(), IngestOutcome::Inserted);
     let r = store.reader().unwrap();
     let before = (r.stats().unwrap(), all_events(&r));
     assert_eq!(w.ingest(&a).unwrap(), IngestOutcome::Unchanged);
-    assert_eq!(w.ingest_batch(&[a.clone(), a.clone()]).unwrap(), [IngestOutcome::Unchanged; 2]);
+    assert_eq!(
+        w.ingest_batch(&[a.clone(), a.clone()]).unwrap(),
+        [IngestOutcome::Unchanged; 2]
+    );
     assert_eq!((r.stats().unwrap(), all_events(&r)), before);
     assert_eq!(before.0.articles, 1);
     assert_eq!(before.0.mentions, 2);
@@ -98,7 +120,12 @@ fn a_changed_article_replaces_its_events() {
     let store = Store::open_in_memory().unwrap();
     let mut w = store.writer().unwrap();
     let d = date(2021, 6, 1);
-    let mut a = article("a1", "AFP", d, vec![ev("USA", "CHN", "042"), ev("USA", "RUS", "190")]);
+    let mut a = article(
+        "a1",
+        "AFP",
+        d,
+        vec![ev("USA", "CHN", "042"), ev("USA", "RUS", "190")],
+    );
     w.ingest(&a).unwrap();
     let r = store.reader().unwrap();
     let kept_id = all_events(&r).iter().find(|e| e.code == "042").unwrap().id;
@@ -108,12 +135,21 @@ fn a_changed_article_replaces_its_events() {
     a.events = vec![ev("USA", "CHN", "042"), ev("USA", "IRN", "111")];
     assert_eq!(w.ingest(&a).unwrap(), IngestOutcome::Replaced);
     let events = all_events(&r);
-    let codes: Vec<_> = events.iter().map(|e| (e.target.as_str(), e.code.as_str())).collect();
+    let codes: Vec<_> = events
+        .iter()
+        .map(|e| (e.target.as_str(), e.code.as_str()))
+        .collect();
     assert_eq!(codes, [("CHN", "042"), ("IRN", "111")]);
     // The event both versions report keeps its id.
     assert_eq!(events.iter().find(|e| e.code == "042").unwrap().id, kept_id);
-    assert!(r.dyad_series("USA", "RUS", Interval::Day, DateRange::ALL).unwrap().is_empty());
-    assert_eq!(r.article("a1").unwrap().unwrap().coder_version, "test-coder 2");
+    assert!(r
+        .dyad_series("USA", "RUS", Interval::Day, DateRange::ALL)
+        .unwrap()
+        .is_empty());
+    assert_eq!(
+        r.article("a1").unwrap().unwrap().coder_version,
+        "test-coder 2"
+    );
 
     // New text, fewer sentences: replaced again, old sentences gone.
     a.text.push_str(" (updated)");
@@ -124,7 +160,16 @@ fn a_changed_article_replaces_its_events() {
     assert_eq!(stored.sentences, ["only one"]);
     assert_eq!(stored.mentions, 0);
     assert_eq!(stored.content_hash, content_hash(&a.text));
-    assert_eq!(r.stats().unwrap(), Stats { articles: 1, events: 0, mentions: 0, actors: 4, daily_rows: 0 });
+    assert_eq!(
+        r.stats().unwrap(),
+        Stats {
+            articles: 1,
+            events: 0,
+            mentions: 0,
+            actors: 4,
+            daily_rows: 0
+        }
+    );
     r.verify().unwrap();
 }
 
@@ -139,7 +184,9 @@ fn same_event_from_several_articles_is_one_event_with_counts() {
     let a1 = article("a1", "AFP", d, vec![e(), twice]);
     let a2 = article("a2", "AFP", d, vec![e()]);
     let a3 = article("a3", "Reuters", d, vec![e(), ev("UKR", "RUS", "190")]);
-    let out = w.ingest_batch(&[a1.clone(), a2.clone(), a3.clone()]).unwrap();
+    let out = w
+        .ingest_batch(&[a1.clone(), a2.clone(), a3.clone()])
+        .unwrap();
     assert_eq!(out, [IngestOutcome::Inserted; 3]);
 
     let r = store.reader().unwrap();
@@ -151,10 +198,23 @@ fn same_event_from_several_articles_is_one_event_with_counts() {
     assert_eq!(main.goldstein, Some(-10.0));
     assert_eq!(main.root, Some(19));
     let mentions = r.mentions(main.id).unwrap();
-    let places: Vec<_> = mentions.iter().map(|m| (m.article.as_str(), m.outlet.as_str(), m.sentence)).collect();
-    assert_eq!(places, [("a1", "AFP", 0), ("a1", "AFP", 1), ("a2", "AFP", 0), ("a3", "Reuters", 0)]);
+    let places: Vec<_> = mentions
+        .iter()
+        .map(|m| (m.article.as_str(), m.outlet.as_str(), m.sentence))
+        .collect();
+    assert_eq!(
+        places,
+        [
+            ("a1", "AFP", 0),
+            ("a1", "AFP", 1),
+            ("a2", "AFP", 0),
+            ("a3", "Reuters", 0)
+        ]
+    );
     assert_eq!(mentions[1].sentence_text, "second sentence");
-    let day = r.dyad_series("RUS", "UKR", Interval::Day, DateRange::ALL).unwrap();
+    let day = r
+        .dyad_series("RUS", "UKR", Interval::Day, DateRange::ALL)
+        .unwrap();
     assert_eq!((day[0].events, day[0].mentions), (1, 4));
 
     // The only Reuters article drops the event: one source fewer.
@@ -188,7 +248,10 @@ fn events_take_the_article_date_unless_they_have_their_own() {
         "a1",
         "AFP",
         date(2020, 5, 5),
-        vec![ev("USA", "CHN", "042"), dated("USA", "CHN", "042", date(2020, 5, 4))],
+        vec![
+            ev("USA", "CHN", "042"),
+            dated("USA", "CHN", "042", date(2020, 5, 4)),
+        ],
     );
     w.ingest(&a).unwrap();
     let r = store.reader().unwrap();
@@ -201,7 +264,14 @@ fn series_buckets_by_week_and_month() {
     let store = Store::open_in_memory().unwrap();
     let mut w = store.writer().unwrap();
     // 2024-02-26 is a Monday; 2024-03-03 the Sunday of that week.
-    let days = [(2024, 2, 26), (2024, 2, 29), (2024, 3, 1), (2024, 3, 3), (2024, 3, 4), (2024, 4, 30)];
+    let days = [
+        (2024, 2, 26),
+        (2024, 2, 29),
+        (2024, 3, 1),
+        (2024, 3, 3),
+        (2024, 3, 4),
+        (2024, 4, 30),
+    ];
     let codes = ["042", "190", "057", "0874", "112", "042"];
     let mut events = Vec::new();
     for ((y, m, d), code) in days.iter().zip(codes) {
@@ -211,12 +281,18 @@ fn series_buckets_by_week_and_month() {
     events.push(dated("ISR", "PSE", "999", date(2024, 3, 1)));
     // Another dyad must not leak in.
     events.push(dated("PSE", "ISR", "190", date(2024, 3, 1)));
-    w.ingest(&article("a1", "AFP", date(2024, 5, 1), events)).unwrap();
+    w.ingest(&article("a1", "AFP", date(2024, 5, 1), events))
+        .unwrap();
     let r = store.reader().unwrap();
 
-    let week = r.dyad_series("ISR", "PSE", Interval::Week, DateRange::ALL).unwrap();
+    let week = r
+        .dyad_series("ISR", "PSE", Interval::Week, DateRange::ALL)
+        .unwrap();
     let starts: Vec<_> = week.iter().map(|b| b.start).collect();
-    assert_eq!(starts, [date(2024, 2, 26), date(2024, 3, 4), date(2024, 4, 29)]);
+    assert_eq!(
+        starts,
+        [date(2024, 2, 26), date(2024, 3, 4), date(2024, 4, 29)]
+    );
     let first = &week[0];
     assert_eq!(first.events, 5);
     assert_eq!(first.mentions, 5);
@@ -226,10 +302,16 @@ fn series_buckets_by_week_and_month() {
         + dyad_ontology::goldstein("190").unwrap() as f64
         + dyad_ontology::goldstein("057").unwrap() as f64
         + dyad_ontology::goldstein("0874").unwrap() as f64;
-    assert!((first.goldstein_sum - sum).abs() < 1e-4, "{} vs {sum}", first.goldstein_sum);
+    assert!(
+        (first.goldstein_sum - sum).abs() < 1e-4,
+        "{} vs {sum}",
+        first.goldstein_sum
+    );
     assert!((first.goldstein_mean.unwrap() - sum / 4.0).abs() < 1e-4);
 
-    let month = r.dyad_series("ISR", "PSE", Interval::Month, DateRange::ALL).unwrap();
+    let month = r
+        .dyad_series("ISR", "PSE", Interval::Month, DateRange::ALL)
+        .unwrap();
     let summary: Vec<_> = month.iter().map(|b| (b.start, b.events, b.quad)).collect();
     assert_eq!(
         summary,
@@ -241,12 +323,24 @@ fn series_buckets_by_week_and_month() {
     );
     // Date ranges are inclusive and cut inside buckets.
     let cut = r
-        .dyad_series("ISR", "PSE", Interval::Month, DateRange::new(date(2024, 2, 29), date(2024, 3, 3)))
+        .dyad_series(
+            "ISR",
+            "PSE",
+            Interval::Month,
+            DateRange::new(date(2024, 2, 29), date(2024, 3, 3)),
+        )
         .unwrap();
     let summary: Vec<_> = cut.iter().map(|b| (b.start, b.events)).collect();
     assert_eq!(summary, [(date(2024, 2, 1), 1), (date(2024, 3, 1), 3)]);
     // The mean leaves out events whose code CAMEO does not know.
-    let d = r.dyad_series("ISR", "PSE", Interval::Day, DateRange::new(date(2024, 3, 1), date(2024, 3, 1))).unwrap();
+    let d = r
+        .dyad_series(
+            "ISR",
+            "PSE",
+            Interval::Day,
+            DateRange::new(date(2024, 3, 1), date(2024, 3, 1)),
+        )
+        .unwrap();
     assert_eq!((d.len(), d[0].events, d[0].quad), (1, 2, [1, 0, 0, 0]));
     let g057 = dyad_ontology::goldstein("057").unwrap() as f64;
     assert!((d[0].goldstein_mean.unwrap() - g057).abs() < 1e-4);
@@ -254,10 +348,22 @@ fn series_buckets_by_week_and_month() {
     unknown_only
         .writer()
         .unwrap()
-        .ingest(&article("u", "AFP", date(2024, 1, 1), vec![ev("ISR", "PSE", "999")]))
+        .ingest(&article(
+            "u",
+            "AFP",
+            date(2024, 1, 1),
+            vec![ev("ISR", "PSE", "999")],
+        ))
         .unwrap();
-    let b = unknown_only.reader().unwrap().dyad_series("ISR", "PSE", Interval::Day, DateRange::ALL).unwrap();
-    assert_eq!((b[0].events, b[0].goldstein_sum, b[0].goldstein_mean), (1, 0.0, None));
+    let b = unknown_only
+        .reader()
+        .unwrap()
+        .dyad_series("ISR", "PSE", Interval::Day, DateRange::ALL)
+        .unwrap();
+    assert_eq!(
+        (b[0].events, b[0].goldstein_sum, b[0].goldstein_mean),
+        (1, 0.0, None)
+    );
     r.verify().unwrap();
 }
 
@@ -267,7 +373,16 @@ fn top_dyads_rank_by_events_or_mentions() {
     let mut w = store.writer().unwrap();
     let d = date(2019, 1, 1);
     w.ingest_batch(&[
-        article("a1", "AFP", d, vec![ev("USA", "CHN", "042"), ev("USA", "CHN", "043"), ev("IRN", "ISR", "190")]),
+        article(
+            "a1",
+            "AFP",
+            d,
+            vec![
+                ev("USA", "CHN", "042"),
+                ev("USA", "CHN", "043"),
+                ev("IRN", "ISR", "190"),
+            ],
+        ),
         article("a2", "AP", d, vec![ev("IRN", "ISR", "190")]),
         article("a3", "DPA", d, vec![ev("IRN", "ISR", "190")]),
         article("a4", "DPA", date(2019, 2, 1), vec![ev("DEU", "FRA", "040")]),
@@ -276,18 +391,40 @@ fn top_dyads_rank_by_events_or_mentions() {
     let r = store.reader().unwrap();
     let jan = DateRange::new(date(2019, 1, 1), date(2019, 1, 31));
     let by_events = r.top_dyads(jan, RankBy::Events, 10).unwrap();
-    let got: Vec<_> = by_events.iter().map(|t| (t.source.as_str(), t.target.as_str(), t.events, t.mentions)).collect();
+    let got: Vec<_> = by_events
+        .iter()
+        .map(|t| (t.source.as_str(), t.target.as_str(), t.events, t.mentions))
+        .collect();
     assert_eq!(got, [("USA", "CHN", 2, 2), ("IRN", "ISR", 1, 3)]);
     let by_mentions = r.top_dyads(jan, RankBy::Mentions, 1).unwrap();
-    assert_eq!((by_mentions.len(), by_mentions[0].source.as_str()), (1, "IRN"));
+    assert_eq!(
+        (by_mentions.len(), by_mentions[0].source.as_str()),
+        (1, "IRN")
+    );
     // All time comes from the per-dyad totals.
     let all = r.top_dyads(DateRange::ALL, RankBy::Mentions, 10).unwrap();
-    let got: Vec<_> = all.iter().map(|t| (t.source.as_str(), t.target.as_str(), t.events, t.mentions)).collect();
-    assert_eq!(got, [("IRN", "ISR", 1, 3), ("USA", "CHN", 2, 2), ("DEU", "FRA", 1, 1)]);
+    let got: Vec<_> = all
+        .iter()
+        .map(|t| (t.source.as_str(), t.target.as_str(), t.events, t.mentions))
+        .collect();
+    assert_eq!(
+        got,
+        [
+            ("IRN", "ISR", 1, 3),
+            ("USA", "CHN", 2, 2),
+            ("DEU", "FRA", 1, 1)
+        ]
+    );
     // Open at one end only: from the daily rows.
-    let from_feb = DateRange { from: Some(date(2019, 2, 1)), to: None };
+    let from_feb = DateRange {
+        from: Some(date(2019, 2, 1)),
+        to: None,
+    };
     assert_eq!(r.top_dyads(from_feb, RankBy::Events, 10).unwrap().len(), 1);
-    assert!(matches!(r.top_dyads(jan, RankBy::Events, 0).unwrap_err().kind(), ErrorKind::InvalidQuery(_)));
+    assert!(matches!(
+        r.top_dyads(jan, RankBy::Events, 0).unwrap_err().kind(),
+        ErrorKind::InvalidQuery(_)
+    ));
 }
 
 fn filter_store() -> Store {
@@ -312,11 +449,16 @@ fn filter_store() -> Store {
 }
 
 fn pairs(page: &EventPage) -> Vec<(String, String, String)> {
-    page.events.iter().map(|e| (e.source.clone(), e.target.clone(), e.code.clone())).collect()
+    page.events
+        .iter()
+        .map(|e| (e.source.clone(), e.target.clone(), e.code.clone()))
+        .collect()
 }
 
 fn strs(v: &[(&str, &str, &str)]) -> Vec<(String, String, String)> {
-    v.iter().map(|(a, b, c)| (a.to_string(), b.to_string(), c.to_string())).collect()
+    v.iter()
+        .map(|(a, b, c)| (a.to_string(), b.to_string(), c.to_string()))
+        .collect()
 }
 
 #[test]
@@ -331,18 +473,34 @@ fn event_filters() {
     // Prefix match on either side; "CH" also matches CHE (Switzerland).
     assert_eq!(
         q(&|q| q.actor = Some("CHN".into())),
-        strs(&[("CHNGOV", "JPN", "112"), ("CHN", "USAGOV", "042"), ("USAMIL", "CHNMIL", "190")])
+        strs(&[
+            ("CHNGOV", "JPN", "112"),
+            ("CHN", "USAGOV", "042"),
+            ("USAMIL", "CHNMIL", "190")
+        ])
     );
     assert_eq!(q(&|q| q.actor = Some("ch".into())).len(), 4);
     assert_eq!(q(&|q| q.source = Some("CHN".into())).len(), 2);
-    assert_eq!(q(&|q| q.target = Some("CHN".into())), strs(&[("USAMIL", "CHNMIL", "190")]));
+    assert_eq!(
+        q(&|q| q.target = Some("CHN".into())),
+        strs(&[("USAMIL", "CHNMIL", "190")])
+    );
     assert_eq!(
         q(&|q| q.country = Some("DEU".into())),
         strs(&[("DEUGOV", "FRAGOV", "0874"), ("CHE", "DEU", "0231")])
     );
-    assert_eq!(q(&|q| q.code = Some("02".into())), strs(&[("IGOUNO", "---", "020"), ("CHE", "DEU", "0231")]));
-    assert_eq!(q(&|q| q.root = Some(19)), strs(&[("USAMIL", "CHNMIL", "190")]));
-    assert_eq!(q(&|q| q.quad = Some(QuadClass::MaterialCooperation)), strs(&[("DEUGOV", "FRAGOV", "0874")]));
+    assert_eq!(
+        q(&|q| q.code = Some("02".into())),
+        strs(&[("IGOUNO", "---", "020"), ("CHE", "DEU", "0231")])
+    );
+    assert_eq!(
+        q(&|q| q.root = Some(19)),
+        strs(&[("USAMIL", "CHNMIL", "190")])
+    );
+    assert_eq!(
+        q(&|q| q.quad = Some(QuadClass::MaterialCooperation)),
+        strs(&[("DEUGOV", "FRAGOV", "0874")])
+    );
     assert_eq!(
         q(&|q| q.dates = DateRange::new(date(2023, 7, 2), date(2023, 7, 3))),
         strs(&[("CHN", "USAGOV", "042"), ("USAMIL", "CHNMIL", "190")])
@@ -359,13 +517,22 @@ fn event_filters() {
     assert!(q(&|q| q.country = Some("ATLANTIS".into())).is_empty());
     assert!(q(&|q| q.code = Some("99".into())).is_empty());
     assert!(q(&|q| q.root = Some(42)).is_empty());
-    assert!(r.dyad_series("XYZ", "CHN", Interval::Day, DateRange::ALL).unwrap().is_empty());
+    assert!(r
+        .dyad_series("XYZ", "CHN", Interval::Day, DateRange::ALL)
+        .unwrap()
+        .is_empty());
     assert!(r.mentions(EventId(987_654)).unwrap().is_empty());
     assert_eq!(r.event(EventId(987_654)).unwrap(), None);
     assert_eq!(r.article("nope").unwrap(), None);
     // An empty prefix is a mistake, not "everything".
-    let empty = EventQuery { actor: Some(String::new()), ..Default::default() };
-    assert!(matches!(r.events(&empty).unwrap_err().kind(), ErrorKind::InvalidQuery(_)));
+    let empty = EventQuery {
+        actor: Some(String::new()),
+        ..Default::default()
+    };
+    assert!(matches!(
+        r.events(&empty).unwrap_err().kind(),
+        ErrorKind::InvalidQuery(_)
+    ));
 }
 
 #[test]
@@ -374,14 +541,34 @@ fn impossible_date_ranges_are_typed_errors() {
     let r = store.reader().unwrap();
     let bad = DateRange::new(date(2023, 7, 5), date(2023, 7, 1));
     let is_range_error = |e: Error| matches!(e.kind(), ErrorKind::InvalidDateRange { .. });
-    assert!(is_range_error(r.dyad_series("CHN", "USAGOV", Interval::Week, bad).unwrap_err()));
-    assert!(is_range_error(r.top_dyads(bad, RankBy::Events, 5).unwrap_err()));
-    let q = EventQuery { dates: bad, ..Default::default() };
+    assert!(is_range_error(
+        r.dyad_series("CHN", "USAGOV", Interval::Week, bad)
+            .unwrap_err()
+    ));
+    assert!(is_range_error(
+        r.top_dyads(bad, RankBy::Events, 5).unwrap_err()
+    ));
+    let q = EventQuery {
+        dates: bad,
+        ..Default::default()
+    };
     let e = r.events(&q).unwrap_err();
-    assert_eq!(e.to_string(), "invalid date range: 2023-07-05 is after 2023-07-01");
+    assert_eq!(
+        e.to_string(),
+        "invalid date range: 2023-07-05 is after 2023-07-01"
+    );
     // A one-day range is fine.
     let one = DateRange::new(date(2023, 7, 1), date(2023, 7, 1));
-    assert_eq!(r.events(&EventQuery { dates: one, ..Default::default() }).unwrap().events.len(), 1);
+    assert_eq!(
+        r.events(&EventQuery {
+            dates: one,
+            ..Default::default()
+        })
+        .unwrap()
+        .events
+        .len(),
+        1
+    );
 }
 
 #[test]
@@ -408,8 +595,18 @@ fn pagination_returns_every_event_exactly_once() {
     let r = store.reader().unwrap();
     let total = r.stats().unwrap().events as usize;
     assert!(total > 100, "{total}");
-    for (page_size, filter) in [(7, None), (1, None), (13, Some("US")), (total, None), (total + 1, None)] {
-        let mut q = EventQuery { limit: page_size, actor: filter.map(String::from), ..Default::default() };
+    for (page_size, filter) in [
+        (7, None),
+        (1, None),
+        (13, Some("US")),
+        (total, None),
+        (total + 1, None),
+    ] {
+        let mut q = EventQuery {
+            limit: page_size,
+            actor: filter.map(String::from),
+            ..Default::default()
+        };
         let mut seen = Vec::new();
         let mut pages = 0;
         loop {
@@ -430,12 +627,18 @@ fn pagination_returns_every_event_exactly_once() {
         assert_eq!(sorted.len(), seen.len(), "no event twice");
         let want = match filter {
             None => total,
-            Some(p) => all_events(&r).iter().filter(|e| e.source.starts_with(p) || e.target.starts_with(p)).count(),
+            Some(p) => all_events(&r)
+                .iter()
+                .filter(|e| e.source.starts_with(p) || e.target.starts_with(p))
+                .count(),
         };
         assert_eq!(seen.len(), want, "page size {page_size}, filter {filter:?}");
         assert!(pages >= want.div_ceil(page_size));
     }
-    assert!(matches!("12".parse::<Cursor>().unwrap_err().kind(), ErrorKind::BadCursor(_)));
+    assert!(matches!(
+        "12".parse::<Cursor>().unwrap_err().kind(),
+        ErrorKind::BadCursor(_)
+    ));
     assert!("x.1".parse::<Cursor>().is_err());
 }
 
@@ -444,7 +647,12 @@ fn hostile_strings_are_bound_not_spliced() {
     let store = Store::open_in_memory().unwrap();
     let mut w = store.writer().unwrap();
     let evil = "'; DROP TABLE events;--";
-    let mut a = article(evil, evil, date(2020, 1, 1), vec![ev(evil, "\"); DELETE FROM articles; --", evil)]);
+    let mut a = article(
+        evil,
+        evil,
+        date(2020, 1, 1),
+        vec![ev(evil, "\"); DELETE FROM articles; --", evil)],
+    );
     a.title = evil.into();
     a.coder_version = evil.into();
     a.sentences = vec![evil.into()];
@@ -458,12 +666,31 @@ fn hostile_strings_are_bound_not_spliced() {
         ..Default::default()
     };
     assert!(r.events(&hostile).unwrap().events.is_empty());
-    let exact = EventQuery { source: Some(evil.into()), ..Default::default() };
-    // Upper-casing leaves it matching itself (no lower-case letters besides "drop table").
-    let _ = r.events(&exact).unwrap();
-    assert!(r.dyad_series(evil, evil, Interval::Month, DateRange::ALL).unwrap().is_empty());
+    // Prefixes are upper-cased, so this one no longer matches the stored code.
+    let upper = EventQuery {
+        source: Some(evil.into()),
+        ..Default::default()
+    };
+    assert!(r.events(&upper).unwrap().events.is_empty());
+    // Exact codes are bound as they are.
+    assert!(r
+        .dyad_series(evil, evil, Interval::Month, DateRange::ALL)
+        .unwrap()
+        .is_empty());
+    let series = r
+        .dyad_series(
+            evil,
+            "\"); DELETE FROM articles; --",
+            Interval::Month,
+            DateRange::ALL,
+        )
+        .unwrap();
+    assert_eq!(series.len(), 1);
     let stored = r.article(evil).unwrap().unwrap();
-    assert_eq!((stored.title.as_str(), stored.source.as_str()), (evil, evil));
+    assert_eq!(
+        (stored.title.as_str(), stored.source.as_str()),
+        (evil, evil)
+    );
     let events = all_events(&r);
     assert_eq!(events.len(), 1);
     assert_eq!(events[0].source, evil);
@@ -477,7 +704,10 @@ fn hostile_strings_are_bound_not_spliced() {
 fn mentions_give_back_the_evidence() {
     let store = Store::open_in_memory().unwrap();
     let mut w = store.writer().unwrap();
-    let entry = |file: &str, line| SourceRef { file: file.into(), line };
+    let entry = |file: &str, line| SourceRef {
+        file: file.into(),
+        line,
+    };
     let event = Event {
         sentence_id: "s-1".into(),
         date: Some(date(2015, 3, 2)),
@@ -487,7 +717,12 @@ fn mentions_give_back_the_evidence() {
             span: Some(CharSpan::new(0, 15)),
             entries: vec![entry("actors.txt", 12), entry("agents.txt", 3)],
         },
-        target: ActorMention { code: "IRN".into(), tokens: (5, 6), span: None, entries: vec![entry("actors.txt", 99)] },
+        target: ActorMention {
+            code: "IRN".into(),
+            tokens: (5, 6),
+            span: None,
+            entries: vec![entry("actors.txt", 99)],
+        },
         code: "0231".into(),
         verb_tokens: (2, 4),
         verb_span: Some(CharSpan::new(16, 27)),
@@ -495,7 +730,15 @@ fn mentions_give_back_the_evidence() {
         pattern_entry: Some(entry("verbs.txt", 4021)),
         issues: vec![("NUCLEAR".into(), 2)],
     };
-    let mut a = article("a1", "AFP", date(2015, 3, 3), vec![EventInput { sentence: 1, event: event.clone() }]);
+    let mut a = article(
+        "a1",
+        "AFP",
+        date(2015, 3, 3),
+        vec![EventInput {
+            sentence: 1,
+            event: event.clone(),
+        }],
+    );
     a.coder_version = "dyad 0.1 / cameo verbs 2024-10".into();
     w.ingest(&a).unwrap();
     let r = store.reader().unwrap();
@@ -508,14 +751,23 @@ fn mentions_give_back_the_evidence() {
     assert_eq!(m[0].sentence_text, "second sentence");
     assert_eq!(m[0].coder_version, "dyad 0.1 / cameo verbs 2024-10");
     assert_eq!(m[0].article_date, Some(date(2015, 3, 3)));
-    assert_eq!((m[0].title.as_str(), m[0].url.as_str()), ("title of a1", "https://news.example/a1"));
+    assert_eq!(
+        (m[0].title.as_str(), m[0].url.as_str()),
+        ("title of a1", "https://news.example/a1")
+    );
 }
 
 #[test]
 fn null_actors_are_stored_as_dashes() {
     let store = Store::open_in_memory().unwrap();
     let mut w = store.writer().unwrap();
-    w.ingest(&article("a1", "AFP", date(2020, 1, 1), vec![ev("USA", "", "010"), ev("USA", "---", "010")])).unwrap();
+    w.ingest(&article(
+        "a1",
+        "AFP",
+        date(2020, 1, 1),
+        vec![ev("USA", "", "010"), ev("USA", "---", "010")],
+    ))
+    .unwrap();
     let r = store.reader().unwrap();
     let events = all_events(&r);
     assert_eq!(events.len(), 1);
@@ -527,15 +779,33 @@ fn invalid_articles_store_nothing() {
     let store = Store::open_in_memory().unwrap();
     let mut w = store.writer().unwrap();
     let good = article("ok", "AFP", date(2020, 1, 1), vec![ev("USA", "CHN", "042")]);
-    let mut undated = article("undated", "AFP", date(2020, 1, 1), vec![ev("USA", "CHN", "042")]);
+    let mut undated = article(
+        "undated",
+        "AFP",
+        date(2020, 1, 1),
+        vec![ev("USA", "CHN", "042")],
+    );
     undated.date = None;
     let e = w.ingest_batch(&[good.clone(), undated]).unwrap_err();
-    assert!(matches!(e.kind(), ErrorKind::MissingDate { event: 0, .. }), "{e}");
+    assert!(
+        matches!(e.kind(), ErrorKind::MissingDate { event: 0, .. }),
+        "{e}"
+    );
     let mut far = good.clone();
     far.id = "far".into();
     far.events[0].sentence = 2;
     let e = w.ingest(&far).unwrap_err();
-    assert!(matches!(e.kind(), ErrorKind::SentenceOutOfRange { sentence: 2, sentences: 2, .. }), "{e}");
+    assert!(
+        matches!(
+            e.kind(),
+            ErrorKind::SentenceOutOfRange {
+                sentence: 2,
+                sentences: 2,
+                ..
+            }
+        ),
+        "{e}"
+    );
     let r = store.reader().unwrap();
     assert_eq!(r.stats().unwrap(), Stats::default());
     // The writer is still usable afterwards.
@@ -547,7 +817,9 @@ fn invalid_articles_store_nothing() {
 fn only_one_writer_at_a_time() {
     let store = Store::open_in_memory().unwrap();
     let w = store.writer().unwrap();
-    assert!(matches!(store.writer().err().map(|e| e.to_string()), Some(m) if m.contains("another writer")));
+    assert!(
+        matches!(store.writer().err().map(|e| e.to_string()), Some(m) if m.contains("another writer"))
+    );
     drop(w);
     assert!(store.clone().writer().is_ok());
 }
@@ -558,17 +830,26 @@ fn file_stores_persist_and_check_their_version() {
     {
         let store = Store::open(&db.0).unwrap();
         let mut w = store.writer().unwrap();
-        w.ingest(&article("a1", "AFP", date(2020, 1, 1), vec![ev("USA", "CHN", "042")])).unwrap();
+        w.ingest(&article(
+            "a1",
+            "AFP",
+            date(2020, 1, 1),
+            vec![ev("USA", "CHN", "042")],
+        ))
+        .unwrap();
     }
     let store = Store::open(&db.0).unwrap();
     assert_eq!(store.reader().unwrap().stats().unwrap().mentions, 1);
     drop(store);
 
     let conn = Connection::open(&db.0).unwrap();
-    conn.pragma_update(None, "user_version", FORMAT_VERSION + 1).unwrap();
+    conn.pragma_update(None, "user_version", FORMAT_VERSION + 1)
+        .unwrap();
     drop(conn);
     let e = Store::open(&db.0).err().unwrap();
-    assert!(matches!(e.kind(), ErrorKind::IncompatibleFormat { found, expected } if *found == FORMAT_VERSION + 1 && *expected == FORMAT_VERSION));
+    assert!(
+        matches!(e.kind(), ErrorKind::IncompatibleFormat { found, expected } if *found == FORMAT_VERSION + 1 && *expected == FORMAT_VERSION)
+    );
     assert!(e.to_string().contains("incompatible store format"), "{e}");
 
     let other = TempDb::new("other");
@@ -576,7 +857,15 @@ fn file_stores_persist_and_check_their_version() {
     conn.execute_batch("CREATE TABLE t (x)").unwrap();
     drop(conn);
     let e = Store::open(&other.0).err().unwrap();
-    assert!(matches!(e.kind(), ErrorKind::NotAStore { application_id: 0 }), "{e}");
+    assert!(
+        matches!(e.kind(), ErrorKind::NotAStore { application_id: 0 }),
+        "{e}"
+    );
+
+    let missing_dir = std::env::temp_dir().join("dyad-store-no-such-dir").join("x.db");
+    let e = Store::open(&missing_dir).err().unwrap();
+    assert!(matches!(e.kind(), ErrorKind::Open { .. }), "{e}");
+    assert!(e.to_string().contains("dyad-store-no-such-dir"), "{e}");
 }
 
 #[test]
@@ -585,7 +874,13 @@ fn file_readers_see_committed_snapshots_while_the_writer_works() {
     let store = Store::open(&db.0).unwrap();
     let mut w = store.writer().unwrap();
     let r = store.reader().unwrap();
-    w.ingest(&article("a1", "AFP", date(2020, 1, 1), vec![ev("USA", "CHN", "042")])).unwrap();
+    w.ingest(&article(
+        "a1",
+        "AFP",
+        date(2020, 1, 1),
+        vec![ev("USA", "CHN", "042")],
+    ))
+    .unwrap();
     assert_eq!(r.stats().unwrap().mentions, 1);
     let store2 = store.clone();
     let handle = std::thread::spawn(move || {

@@ -64,7 +64,11 @@ type DailyKey = (i64, i64, i64);
 
 impl Writer {
     pub(crate) fn new(conn: Connection, shared: Arc<Shared>) -> Writer {
-        Writer { conn, shared, ids: IdCache::default() }
+        Writer {
+            conn,
+            shared,
+            ids: IdCache::default(),
+        }
     }
 
     /// Stores one article in its own transaction.
@@ -94,7 +98,9 @@ impl Writer {
     }
 
     fn ingest_in_transaction(&mut self, articles: &[ArticleInput]) -> Result<Vec<IngestOutcome>> {
-        let tx = self.conn.transaction_with_behavior(TransactionBehavior::Immediate)?;
+        let tx = self
+            .conn
+            .transaction_with_behavior(TransactionBehavior::Immediate)?;
         let mut daily = BTreeMap::new();
         let mut outcomes = Vec::with_capacity(articles.len());
         for article in articles {
@@ -116,7 +122,11 @@ impl Drop for Writer {
 fn validate(a: &ArticleInput) -> Result<()> {
     for (i, e) in a.events.iter().enumerate() {
         if e.event.date.or(a.date).is_none() {
-            return Err(ErrorKind::MissingDate { article: a.id.clone(), event: i }.into());
+            return Err(ErrorKind::MissingDate {
+                article: a.id.clone(),
+                event: i,
+            }
+            .into());
         }
         if e.sentence >= a.sentences.len() {
             return Err(ErrorKind::SentenceOutOfRange {
@@ -158,19 +168,35 @@ fn ingest_one(
     let date = a.date.map(|d| d.days_since_epoch());
     let existing = tx
         .prepare_cached("SELECT id, content_hash, coder FROM articles WHERE ext_id = ?1")?
-        .query_row([&a.id], |r| Ok((r.get::<_, i64>(0)?, r.get::<_, i64>(1)?, r.get::<_, i64>(2)?)))
+        .query_row([&a.id], |r| {
+            Ok((
+                r.get::<_, i64>(0)?,
+                r.get::<_, i64>(1)?,
+                r.get::<_, i64>(2)?,
+            ))
+        })
         .optional()?;
     let mut emptied = Vec::new();
     let (article, outcome) = match existing {
         Some((_, h, c)) if h == hash && c == coder => return Ok(IngestOutcome::Unchanged),
         Some((id, _, _)) => {
             emptied = remove_mentions(tx, daily, id)?;
-            tx.prepare_cached("DELETE FROM sentences WHERE article = ?1")?.execute([id])?;
+            tx.prepare_cached("DELETE FROM sentences WHERE article = ?1")?
+                .execute([id])?;
             tx.prepare_cached(
                 "UPDATE articles SET date = ?2, title = ?3, url = ?4, outlet = ?5,
                  content_hash = ?6, text_len = ?7, coder = ?8 WHERE id = ?1",
             )?
-            .execute(params![id, date, a.title, a.url, outlet, hash, int(a.text.len()), coder])?;
+            .execute(params![
+                id,
+                date,
+                a.title,
+                a.url,
+                outlet,
+                hash,
+                int(a.text.len()),
+                coder
+            ])?;
             (id, IngestOutcome::Replaced)
         }
         None => {
@@ -183,7 +209,8 @@ fn ingest_one(
         }
     };
     {
-        let mut st = tx.prepare_cached("INSERT INTO sentences (article, idx, text) VALUES (?1, ?2, ?3)")?;
+        let mut st =
+            tx.prepare_cached("INSERT INTO sentences (article, idx, text) VALUES (?1, ?2, ?3)")?;
         for (i, s) in a.sentences.iter().enumerate() {
             st.execute(params![article, int(i), s])?;
         }
@@ -199,7 +226,10 @@ fn ingest_one(
             .days_since_epoch();
         let source = intern_actor(tx, ids, actor_code(&e.event.source))?;
         let target = intern_actor(tx, ids, actor_code(&e.event.target))?;
-        groups.entry((day, source, target, e.event.code.as_str())).or_default().push(e);
+        groups
+            .entry((day, source, target, e.event.code.as_str()))
+            .or_default()
+            .push(e);
     }
     for ((day, source, target, code), events) in groups {
         let n = int(events.len());
@@ -216,11 +246,20 @@ fn ingest_one(
                  RETURNING date, source, target, quad, goldstein10",
             )?
             .query_row([event], |r| {
-                Ok((r.get::<_, i64>(0)?, r.get::<_, i64>(1)?, r.get::<_, i64>(2)?, r.get(3)?, r.get(4)?))
+                Ok((
+                    r.get::<_, i64>(0)?,
+                    r.get::<_, i64>(1)?,
+                    r.get::<_, i64>(2)?,
+                    r.get(3)?,
+                    r.get(4)?,
+                ))
             })
             .optional()?;
         if let Some((day, source, target, quad, goldstein10)) = gone {
-            daily.entry((source, target, day)).or_default().event(-1, quad, goldstein10);
+            daily
+                .entry((source, target, day))
+                .or_default()
+                .event(-1, quad, goldstein10);
         }
     }
     Ok(outcome)
@@ -245,7 +284,9 @@ fn add_event(
         .optional()?;
     if let Some(id) = found {
         let outlet_seen = tx
-            .prepare_cached("SELECT EXISTS (SELECT 1 FROM mentions WHERE event = ?1 AND outlet = ?2)")?
+            .prepare_cached(
+                "SELECT EXISTS (SELECT 1 FROM mentions WHERE event = ?1 AND outlet = ?2)",
+            )?
             .query_row([id, outlet], |r| r.get::<_, bool>(0))?;
         tx.prepare_cached(
             "UPDATE events SET mentions = mentions + ?2, articles = articles + 1,
@@ -267,7 +308,13 @@ fn add_event(
     Ok(tx.last_insert_rowid())
 }
 
-fn insert_mention(tx: &Connection, event: i64, article: i64, outlet: i64, e: &EventInput) -> Result<()> {
+fn insert_mention(
+    tx: &Connection,
+    event: i64,
+    article: i64,
+    outlet: i64,
+    e: &EventInput,
+) -> Result<()> {
     let ev = &e.event;
     let span = |s: Option<dyad_types::CharSpan>| (s.map(|s| int(s.start)), s.map(|s| int(s.end)));
     let (ss, se) = span(ev.source.span);
@@ -332,12 +379,15 @@ fn remove_mentions(
         )?
         .query_map([article], |r| Ok((r.get(0)?, r.get(1)?, r.get(2)?)))?
         .collect::<rusqlite::Result<_>>()?;
-    tx.prepare_cached("DELETE FROM mentions WHERE article = ?1")?.execute([article])?;
+    tx.prepare_cached("DELETE FROM mentions WHERE article = ?1")?
+        .execute([article])?;
     let mut emptied = Vec::new();
     for (event, outlet, n) in affected {
         let (day, source, target, mentions): (i64, i64, i64, i64) = tx
             .prepare_cached("SELECT date, source, target, mentions FROM events WHERE id = ?1")?
-            .query_row([event], |r| Ok((r.get(0)?, r.get(1)?, r.get(2)?, r.get(3)?)))?;
+            .query_row([event], |r| {
+                Ok((r.get(0)?, r.get(1)?, r.get(2)?, r.get(3)?))
+            })?;
         daily.entry((source, target, day)).or_default().mentions -= n;
         if mentions < n {
             return Err(Error::corrupt(format!(
@@ -348,7 +398,9 @@ fn remove_mentions(
             emptied.push(event);
         }
         let outlet_left = tx
-            .prepare_cached("SELECT EXISTS (SELECT 1 FROM mentions WHERE event = ?1 AND outlet = ?2)")?
+            .prepare_cached(
+                "SELECT EXISTS (SELECT 1 FROM mentions WHERE event = ?1 AND outlet = ?2)",
+            )?
             .query_row([event, outlet], |r| r.get::<_, bool>(0))?;
         tx.prepare_cached(
             "UPDATE events SET mentions = mentions - ?2, articles = articles - 1,
@@ -370,15 +422,27 @@ fn flush_daily(tx: &Connection, daily: &BTreeMap<DailyKey, DailyDelta>) -> Resul
             q1 = q1 + excluded.q1, q2 = q2 + excluded.q2, q3 = q3 + excluded.q3,
             q4 = q4 + excluded.q4, goldstein10 = goldstein10 + excluded.goldstein10",
     )?;
-    let mut prune =
-        tx.prepare_cached("DELETE FROM daily WHERE source = ?1 AND target = ?2 AND date = ?3 AND events <= 0")?;
+    let mut prune = tx.prepare_cached(
+        "DELETE FROM daily WHERE source = ?1 AND target = ?2 AND date = ?3 AND events <= 0",
+    )?;
     let mut totals: BTreeMap<(i64, i64), (i64, i64)> = BTreeMap::new();
     for (&(source, target, day), d) in daily {
         if *d == DailyDelta::default() {
             continue;
         }
         let [q1, q2, q3, q4] = d.quad;
-        upsert.execute(params![source, target, day, d.events, d.mentions, q1, q2, q3, q4, d.goldstein10])?;
+        upsert.execute(params![
+            source,
+            target,
+            day,
+            d.events,
+            d.mentions,
+            q1,
+            q2,
+            q3,
+            q4,
+            d.goldstein10
+        ])?;
         if d.events < 0 {
             prune.execute([source, target, day])?;
         }
@@ -416,7 +480,9 @@ fn intern_actor(tx: &Connection, ids: &mut IdCache, code: &str) -> Result<i64> {
     let id = match found {
         Some(id) => id,
         None => {
-            let country = dyad_ontology::split_actor_code(code).and_then(|p| p.country).map(|c| c.code);
+            let country = dyad_ontology::split_actor_code(code)
+                .and_then(|p| p.country)
+                .map(|c| c.code);
             tx.prepare_cached("INSERT INTO actors (code, country) VALUES (?1, ?2)")?
                 .execute(params![code, country])?;
             tx.last_insert_rowid()
@@ -427,7 +493,13 @@ fn intern_actor(tx: &Connection, ids: &mut IdCache, code: &str) -> Result<i64> {
 }
 
 fn intern_outlet(tx: &Connection, ids: &mut IdCache, name: &str) -> Result<i64> {
-    intern_name(tx, &mut ids.outlets, name, "SELECT id FROM outlets WHERE name = ?1", "INSERT INTO outlets (name) VALUES (?1)")
+    intern_name(
+        tx,
+        &mut ids.outlets,
+        name,
+        "SELECT id FROM outlets WHERE name = ?1",
+        "INSERT INTO outlets (name) VALUES (?1)",
+    )
 }
 
 fn intern_coder(tx: &Connection, ids: &mut IdCache, version: &str) -> Result<i64> {
@@ -450,7 +522,10 @@ fn intern_name(
     if let Some(&id) = cache.get(name) {
         return Ok(id);
     }
-    let found = tx.prepare_cached(select)?.query_row([name], |r| r.get(0)).optional()?;
+    let found = tx
+        .prepare_cached(select)?
+        .query_row([name], |r| r.get(0))
+        .optional()?;
     let id = match found {
         Some(id) => id,
         None => {
