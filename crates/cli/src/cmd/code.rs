@@ -95,10 +95,8 @@ fn run_with_petrarch_config(args: &Args, config_path: &Path) -> anyhow::Result<E
         "jsonl" => Format::Jsonl,
         other => anyhow::bail!("with --config the format is petrarch or jsonl, not {other:?}"),
     };
-    let read = ReadOptions {
-        strict_alignment: false,
-        ..ReadOptions::default()
-    };
+    // A record whose parse does not match its text is rejected and counted, not coded.
+    let read = ReadOptions::default();
     let file =
         dyad_io::read_petrarch_file(Path::new(input), &read).map_err(|e| anyhow::anyhow!("{e}"))?;
     let mut rejected = 0usize;
