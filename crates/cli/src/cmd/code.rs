@@ -106,7 +106,7 @@ fn run_with_petrarch_config(args: &Args, config_path: &Path) -> anyhow::Result<E
     }
     let config = dyad_io::read_petrarch_config(config_path).map_err(|e| anyhow::anyhow!("{e}"))?;
     for w in &config.warnings {
-        eprintln!("warning: {w}");
+        eprintln!("{w}");
     }
     let dir: PathBuf = match &args.dict_dir {
         Some(d) => d.clone(),
@@ -310,7 +310,7 @@ fn run_raw(args: &Args) -> anyhow::Result<ExitCode> {
                 match item {
                     Ok(article) => {
                         for w in &article.warnings {
-                            eprintln!("warning: {w}");
+                            eprintln!("{w}");
                         }
                         batch.push(article);
                     }
