@@ -28,6 +28,12 @@ enum Command {
     Train(cmd::train::Args),
     /// Dictionary statistics and checks (`dyad dict stats`, `dyad dict check FILE...`).
     Dict(cmd::dict::Args),
+    /// Code articles and store them with their events in an event store (SQLite).
+    Ingest(cmd::ingest::Args),
+    /// Ask an event store: dyad series, top dyads, events, mentions.
+    Query(cmd::query::Args),
+    /// Serve the HTTP JSON API over an event store (`--db`), on 127.0.0.1:8080 by default.
+    Serve(cmd::serve::Args),
 }
 
 fn main() -> ExitCode {
@@ -39,6 +45,9 @@ fn main() -> ExitCode {
         Command::EvalParse(a) => cmd::eval_parse::run(a),
         Command::Train(a) => cmd::train::run(a),
         Command::Dict(a) => cmd::dict::run(a),
+        Command::Ingest(a) => cmd::ingest::run(a),
+        Command::Query(a) => cmd::query::run(a),
+        Command::Serve(a) => cmd::serve::run(a),
     };
     match result {
         Ok(code) => code,

@@ -237,21 +237,22 @@ fn non_coding_rel(v: &View<'_>, i: usize) -> bool {
 
 /// The tokens of verb `x`'s clause: its subtree without coordinated clauses or parataxis.
 fn clause_tokens(v: &View<'_>, x: usize) -> Vec<usize> {
+    // `out` is its own work list: tokens are expanded in the order they were found.
     let mut out = Vec::with_capacity(v.len());
-    let mut stack = Vec::with_capacity(v.len());
-    stack.push(x);
-    while let Some(k) = stack.pop() {
+    out.push(x);
+    let mut next = 0;
+    while let Some(&k) = out.get(next) {
+        next += 1;
         if out.len() > v.len() {
             break;
         }
-        out.push(k);
         for &c in v.children.get(k).unwrap_or(&[]) {
             let r = v.base_rel(c);
             let clausal_conj = r == "conj" && k == x && (v.is_verb(c) || has_subject(v, c));
             if clausal_conj || r == "parataxis" {
                 continue;
             }
-            stack.push(c);
+            out.push(c);
         }
     }
     out.sort_unstable();
@@ -524,19 +525,30 @@ fn agent_of(v: &View<'_>, x: usize) -> Option<usize> {
         .find(|&g| v.is_obl_rel(g) && v.case_of(g) == Some("BY"))
 }
 
+/// What code_verb already knows about a verb's clause, shared with the role finders.
+struct Site<'c> {
+    /// [`clause_tokens`] of the verb.
+    clause: &'c [usize],
+    /// [`subject_of`] the verb.
+    subject: Option<(usize, bool)>,
+    /// The subject's subtree, when already computed.
+    subject_tree: Option<&'c [usize]>,
+}
+
 /// `agent_needed`: TABARI reverses source and target in the passive only when a "by" agent
 /// is present; PETRARCH-2 (and UD-PETRARCH) whenever the verb is passive.
 ///
-/// `clause` is [`clause_tokens`] of `x`.
+/// `site` holds what the caller already found about `x`.
 fn default_roles(
     r: &Resolver<'_, '_>,
     m: &VerbMatch<'_>,
     x: usize,
-    clause: &[usize],
+    site: &Site<'_>,
     agent_needed: bool,
 ) -> Roles {
     let v = r.v;
-    let subj = subject_of(v, x);
+    let clause = site.clause;
+    let subj = site.subject;
     let agent = agent_of(v, x);
     let has_agent = agent.is_some();
     let passive = (v.is_passive(x) || subj.is_some_and(|(_, p)| p)) && (has_agent || !agent_needed);
@@ -550,11 +562,18 @@ fn default_roles(
     };
     // The subject's phrase is not the target.
     let mut skip = vec![false; v.len()];
-    if let Some((s, _)) = subj {
-        for t in v.subtree(s) {
-            if let Some(k) = skip.get_mut(t) {
-                *k = true;
-            }
+    let computed;
+    let subject_tree = match (site.subject_tree, subj) {
+        (Some(tree), _) => tree,
+        (None, Some((s, _))) => {
+            computed = v.subtree(s);
+            computed.as_slice()
+        }
+        (None, None) => &[],
+    };
+    for &t in subject_tree {
+        if let Some(k) = skip.get_mut(t) {
+            *k = true;
         }
     }
     if passive {
@@ -794,15 +813,19 @@ fn code_verb(
     // (after), not over embedded clauses.
     let p2 = m.block.syntax == VerbSyntax::Petrarch2;
     let clause = clause_tokens(v, x);
+    let subject = subject_of(v, x);
+    let subject_tree: Option<Vec<usize>> = if p2 {
+        subject.map(|(sj, _)| v.subtree(sj))
+    } else {
+        None
+    };
     let pre: Vec<usize> = if p2 {
-        match subject_of(v, x) {
-            Some((sj, _)) => v
-                .subtree(sj)
-                .into_iter()
-                .filter(|&t| t < m.start && !v.masked[t])
-                .collect(),
-            None => Vec::new(),
-        }
+        subject_tree
+            .iter()
+            .flatten()
+            .copied()
+            .filter(|&t| t < m.start && !v.masked[t])
+            .collect()
     } else {
         (0..m.start).filter(|&t| !v.masked[t]).collect()
     };
@@ -882,7 +905,12 @@ fn code_verb(
 
     // Roles.
     let bindings = chosen.as_ref().map(|(_, b)| b.clone()).unwrap_or_default();
-    let (sources, targets) = roles(r, m, x, &clause, p2, &bindings);
+    let site = Site {
+        clause: &clause,
+        subject,
+        subject_tree: subject_tree.as_deref(),
+    };
+    let (sources, targets) = roles(r, m, x, &site, p2, &bindings);
     let null = || Actor {
         code: String::new(),
         null_actor: true,
@@ -956,11 +984,11 @@ fn roles(
     r: &Resolver<'_, '_>,
     m: &VerbMatch<'_>,
     x: usize,
-    clause: &[usize],
+    site: &Site<'_>,
     p2: bool,
     b: &Bindings,
 ) -> (Vec<Actor>, Vec<Actor>) {
-    let defaults = default_roles(r, m, x, clause, !p2);
+    let defaults = default_roles(r, m, x, site, !p2);
     // The tree's sources, needed again only when the pattern names the source alone.
     let source_alone = b.source.is_some() && b.target.is_none() && b.compound.is_none();
     let default_sources = if source_alone {

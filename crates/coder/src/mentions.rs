@@ -66,20 +66,19 @@ fn is_core_rel(v: &View<'_>, child: usize, head: usize) -> bool {
 
 /// The tokens of the core of the noun phrase headed by `h`.
 pub(crate) fn core(v: &View<'_>, h: usize) -> Vec<usize> {
+    // `out` is its own work list: tokens are expanded in the order they were found.
     let mut out = vec![h];
-    let mut stack = vec![h];
-    while let Some(k) = stack.pop() {
+    let mut next = 0;
+    while let Some(&k) = out.get(next) {
+        next += 1;
         if out.len() > v.len() {
             break;
         }
-        if let Some(kids) = v.children.get(k) {
-            for &c in kids {
-                // Coordinated pre-modifiers belong to the phrase: "Eriadori and Calenardhon leaders".
-                let premod_conj = k != h && c < h && v.base_rel(c) == "conj";
-                if (premod_conj || is_core_rel(v, c, k)) && !out.contains(&c) {
-                    out.push(c);
-                    stack.push(c);
-                }
+        for &c in v.children.get(k).unwrap_or(&[]) {
+            // Coordinated pre-modifiers belong to the phrase: "Eriadori and Calenardhon leaders".
+            let premod_conj = k != h && c < h && v.base_rel(c) == "conj";
+            if (premod_conj || is_core_rel(v, c, k)) && !out.contains(&c) {
+                out.push(c);
             }
         }
     }
@@ -89,19 +88,20 @@ pub(crate) fn core(v: &View<'_>, h: usize) -> Vec<usize> {
 
 /// Joins agent codes onto an actor code, skipping an agent the code already ends (or
 /// starts) with on a three-letter boundary.
-pub(crate) fn combine(actor: &str, agents: &[(String, bool)]) -> String {
+pub(crate) fn combine<S: AsRef<str>>(actor: &str, agents: &[(S, bool)]) -> String {
     let mut code = actor.to_string();
     for (a, prefix) in agents {
+        let a = a.as_ref();
         if a.is_empty() {
             continue;
         }
         if *prefix {
-            if !code.starts_with(a.as_str()) {
+            if !code.starts_with(a) {
                 code = format!("{a}{code}");
             }
         } else {
             let ends = code.len() >= a.len()
-                && code.ends_with(a.as_str())
+                && code.ends_with(a)
                 && (code.len() - a.len()).checked_rem(3) == Some(0)
                 && code.len() > a.len();
             if !ends {
@@ -110,6 +110,22 @@ pub(crate) fn combine(actor: &str, agents: &[(String, bool)]) -> String {
         }
     }
     code
+}
+
+/// Whether the phrase of `hit` follows "former" (its agent becomes `ELI`).
+fn former(v: &View<'_>, hit: &Hit) -> bool {
+    hit.start > 0 && v.words.get(hit.start - 1).is_some_and(|&w| w == "FORMER")
+}
+
+/// The code of an agent hit and whether it goes before the actor code.
+fn agent_code<'h>(v: &View<'_>, a: &'h Hit) -> Option<(&'h str, bool)> {
+    match &a.kind {
+        HitKind::Agent { code, prefix } => {
+            let code = if former(v, a) { "ELI" } else { code.as_str() };
+            Some((code, *prefix))
+        }
+        _ => None,
+    }
 }
 
 /// Dictionary hits indexed by token.
@@ -274,19 +290,8 @@ impl<'v, 'a> Resolver<'v, 'a> {
                 HitKind::Agent { .. } => agents.push(hit),
             }
         }
-        let former =
-            |hit: &Hit| hit.start > 0 && v.words.get(hit.start - 1).is_some_and(|&w| w == "FORMER");
-        let agent_code = |a: &Hit| match &a.kind {
-            HitKind::Agent { code, prefix } => {
-                let code = if former(a) {
-                    "ELI".to_string()
-                } else {
-                    code.clone()
-                };
-                Some((code, *prefix))
-            }
-            _ => None,
-        };
+        let former = |hit: &Hit| former(v, hit);
+        let agent_code = |a: &'v Hit| agent_code(v, a);
         // An agent named by a noun modifier outranks the head's own agent: "Chinese foreign
         // ministry spokesperson" is the ministry's voice, CHN + GOV (not + MED), while an
         // adjective adds to it: "Danish Islamist media" is DNK + MUS + MED.
@@ -301,25 +306,20 @@ impl<'v, 'a> Resolver<'v, 'a> {
                 && hit_head(a).is_some_and(|t| v.base_rel(t) == "compound" && v.is_nominal(t))
         };
         let outranked = agents.iter().any(|a| noun_modifier(a));
-        let mut agent_codes: Vec<(String, bool)> = agents
+        let mut agent_codes: Vec<(&str, bool)> = agents
             .iter()
             .filter(|a| !(outranked && a.start <= h && h < a.end))
             .filter_map(|a| agent_code(a))
             .collect();
         // The agents that are modifiers, not the head word: coordinated heads share them.
-        let modifier_codes: Vec<(String, bool)> = agents
+        let modifier_codes: Vec<(&str, bool)> = agents
             .iter()
             .filter(|a| !(a.start <= h && h < a.end))
             .filter_map(|a| agent_code(a))
             .collect();
         if agent_codes.is_empty() && actors.first().is_some_and(|(a, _)| former(a)) {
-            agent_codes.push(("ELI".to_string(), false));
+            agent_codes.push(("ELI", false));
         }
-        let mut entries: Vec<SourceRef> = Vec::new();
-        if let Some((a, _)) = actors.first() {
-            entries.push(a.entry.clone());
-        }
-        entries.extend(agents.iter().map(|a| a.entry.clone()));
 
         if let Some(&(first, code)) = actors.first() {
             // Coordinated pre-modifiers: "Eriadori and Calenardhon leaders" names two actors.
@@ -353,9 +353,9 @@ impl<'v, 'a> Resolver<'v, 'a> {
                         any_code = true;
                         for c in self.split(code) {
                             out.push(Actor {
-                                code: combine(&c, &agent_codes),
+                                code: combine(c, &agent_codes),
                                 null_actor: false,
-                                base: combine(&c, &modifier_codes),
+                                base: combine(c, &modifier_codes),
                                 tokens: (s, e),
                                 entries: ents.clone(),
                             })
@@ -422,6 +422,8 @@ impl<'v, 'a> Resolver<'v, 'a> {
         if !agents.is_empty() {
             let (s, e) = span_of(agents.iter().copied());
             let code = combine("---", &agent_codes);
+            // No actor in the core (it would have returned above): the agents' entries.
+            let entries: Vec<SourceRef> = agents.iter().map(|a| a.entry.clone()).collect();
             return Own {
                 actors: vec![Actor {
                     code,
@@ -502,15 +504,15 @@ impl<'v, 'a> Resolver<'v, 'a> {
         })
     }
 
-    fn split(&self, code: &str) -> Vec<String> {
-        if self.opts.split_slash && code.contains('/') {
-            code.split('/')
-                .filter(|c| !c.is_empty())
-                .map(str::to_string)
-                .collect()
-        } else {
-            vec![code.to_string()]
-        }
+    /// The codes of a slash code (`ELR/GAL`) when they are split, else the code itself.
+    fn split<'c>(&self, code: &'c str) -> impl Iterator<Item = &'c str> {
+        let split = self.opts.split_slash && code.contains('/');
+        let whole = (!split).then_some(code);
+        let parts = split
+            .then(|| code.split('/').filter(|c| !c.is_empty()))
+            .into_iter()
+            .flatten();
+        whole.into_iter().chain(parts)
     }
 }
 
@@ -534,12 +536,12 @@ mod tests {
 
     #[test]
     fn agents_join_on_three_letter_boundaries() {
-        assert_eq!(combine("GON", &[("GOV".into(), false)]), "GONGOV");
-        assert_eq!(combine("LKAREB", &[("REB".into(), false)]), "LKAREB");
+        assert_eq!(combine("GON", &[("GOV", false)]), "GONGOV");
+        assert_eq!(combine("LKAREB", &[("REB", false)]), "LKAREB");
         assert_eq!(
-            combine("ARN", &[("NGO".into(), true), ("GOV".into(), false)]),
+            combine("ARN", &[("NGO", true), ("GOV", false)]),
             "NGOARNGOV"
         );
-        assert_eq!(combine("---", &[("GOV".into(), false)]), "---GOV");
+        assert_eq!(combine("---", &[("GOV", false)]), "---GOV");
     }
 }

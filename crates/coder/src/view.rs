@@ -249,7 +249,7 @@ impl<'a> View<'a> {
         }
         // Treebank-derived trees: a past participle with a form of "be" as auxiliary.
         kids.iter()
-            .any(|&c| c < v && self.base_rel(c) == "aux" && is_be(&self.words[c]))
+            .any(|&c| c < v && self.base_rel(c) == "aux" && is_be(self.words[c]))
     }
 
     /// Negated by "not"/"n't"/"never" (UD v1 `neg`, v2 `advmod` with Polarity=Neg or these words).
@@ -265,18 +265,15 @@ impl<'a> View<'a> {
 
     /// All tokens of the subtree under `i`, in order.
     pub(crate) fn subtree(&self, i: usize) -> Vec<usize> {
-        let mut out = Vec::new();
-        let mut stack = vec![i];
-        let mut guard = 0;
-        while let Some(k) = stack.pop() {
-            guard += 1;
-            if guard > self.len() * 2 + 2 {
+        // `out` is its own work list: tokens are expanded in the order they were found.
+        let mut out = vec![i];
+        let mut next = 0;
+        while let Some(&k) = out.get(next) {
+            next += 1;
+            if out.len() > self.len() * 2 + 2 {
                 break;
             }
-            out.push(k);
-            if let Some(kids) = self.children.get(k) {
-                stack.extend(kids.iter().copied());
-            }
+            out.extend_from_slice(self.children.get(k).unwrap_or(&[]));
         }
         out.sort_unstable();
         out.dedup();

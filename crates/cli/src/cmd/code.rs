@@ -256,7 +256,7 @@ fn run_with_petrarch_config(args: &Args, config_path: &Path) -> anyhow::Result<E
     Ok(exit_code(rejected))
 }
 
-fn exit_code(rejected: usize) -> ExitCode {
+pub(crate) fn exit_code(rejected: usize) -> ExitCode {
     if rejected == 0 {
         ExitCode::SUCCESS
     } else {
@@ -383,16 +383,16 @@ struct Totals {
 }
 
 /// One coded sentence, owned so that batches can be coded on worker threads.
-struct SentenceEvents {
-    index: usize,
-    id: Option<String>,
-    start_char: usize,
-    text: String,
-    events: Vec<(dyad_types::Event, Option<&'static str>)>,
+pub(crate) struct SentenceEvents {
+    pub(crate) index: usize,
+    pub(crate) id: Option<String>,
+    pub(crate) start_char: usize,
+    pub(crate) text: String,
+    pub(crate) events: Vec<(dyad_types::Event, Option<&'static str>)>,
 }
 
 /// Codes one article: its given parses when the input had them, else dyad's text layer.
-fn code_article(pipeline: &Pipeline, article: &Article) -> Vec<SentenceEvents> {
+pub(crate) fn code_article(pipeline: &Pipeline, article: &Article) -> Vec<SentenceEvents> {
     let with_modes = |parsed: &dyad_types::ParsedSentence, events: Vec<dyad_types::Event>| {
         events.into_iter().map(|e| {
             let mode = auxiliary_mode(parsed, &e);
@@ -440,7 +440,7 @@ fn code_article(pipeline: &Pipeline, article: &Article) -> Vec<SentenceEvents> {
         .collect()
 }
 
-fn build_pipeline(args: &Args) -> anyhow::Result<Pipeline> {
+pub(crate) fn build_pipeline(args: &Args) -> anyhow::Result<Pipeline> {
     let mut builder = DictionaryBuilder::new();
     if !args.no_default_dict {
         builder.embedded_defaults();

@@ -3,6 +3,9 @@
 pub mod code;
 pub mod dict;
 pub mod eval_parse;
+pub mod ingest;
 pub mod parse;
+pub mod query;
+pub mod serve;
 pub mod train;
 pub mod validate;
