@@ -115,52 +115,16 @@ fn run_with_petrarch_config(args: &Args, config_path: &Path) -> anyhow::Result<E
             .map(Path::to_path_buf)
             .unwrap_or_else(|| PathBuf::from(".")),
     };
-    let mut b = DictionaryBuilder::new();
-    let verb_file = config
-        .verb_file
-        .as_deref()
-        .context("the config names no verbfile_name")?;
-    b.verbs(dir.join(verb_file));
-    for a in &config.actor_files {
-        b.actors(dir.join(a));
-    }
-    if let Some(a) = &config.agent_file {
-        b.agents(dir.join(a));
-    }
-    if let Some(d) = &config.discard_file {
-        b.discards(dir.join(d));
-    }
-    if let Some(i) = &config.issue_file {
-        b.issues(dir.join(i));
-    }
-    let dicts = b.build().context("cannot load the dictionaries")?;
-    let diagnostics = dicts.diagnostics();
-    for d in diagnostics.iter().take(5) {
-        eprintln!("warning: {d}");
-    }
-    if diagnostics.len() > 5 {
-        eprintln!(
-            "warning: {} more dictionary entries skipped (--strict stops at the first)",
-            diagnostics.len() - 5
-        );
-    }
-    let o = &config.options;
-    let split_slash = dicts
-        .verbs()
-        .blocks()
-        .first()
-        .is_some_and(|blk| blk.syntax == dyad_dict::VerbSyntax::Tabari);
-    let options = CoderOptions {
-        require_dyad: o.require_dyad,
-        new_actor_length: o.new_actor_length,
-        comma_min: o.comma_min,
-        comma_max: o.comma_max,
-        comma_bmin: o.comma_bmin,
-        comma_bmax: o.comma_bmax,
-        comma_emin: o.comma_emin,
-        comma_emax: o.comma_emax,
-        split_slash_codes: split_slash,
+    let files = super::petrarch::DictFiles {
+        verbs: config.verb_file.as_deref(),
+        actors: &config.actor_files,
+        agents: config.agent_file.as_deref(),
+        discards: config.discard_file.as_deref(),
+        issues: config.issue_file.as_deref(),
     };
+    let dicts = super::petrarch::load_dictionaries(&dir, &files, false)?;
+    let o = &config.options;
+    let options = super::petrarch::coder_options(o, &dicts);
     let coder = CoderBuilder::new()
         .dictionaries(dicts)
         .options(options)

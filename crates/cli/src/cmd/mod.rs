@@ -5,6 +5,7 @@ pub mod dict;
 pub mod eval_parse;
 pub mod ingest;
 pub mod parse;
+mod petrarch;
 pub mod query;
 pub mod serve;
 pub mod train;

@@ -5,8 +5,7 @@ use std::path::{Path, PathBuf};
 use std::process::ExitCode;
 
 use anyhow::Context as _;
-use dyad_coder::{Coder, CoderBuilder, CoderOptions, Outcome};
-use dyad_dict::{DictionaryBuilder, VerbSyntax};
+use dyad_coder::{Coder, CoderBuilder, Outcome};
 use dyad_io::{CodingOptions, ReadOptions, Record};
 
 mod score {
@@ -214,20 +213,6 @@ impl Row {
 /// The coder options for the current `<Config>` state. PETRARCH-1/TABARI dictionaries
 /// split `/` actor codes into separate actors (PETRARCH-1 behaviour); PETRARCH-2
 /// dictionaries keep them whole (UniversalPetrarch behaviour).
-fn coder_options(o: &CodingOptions, split_slash: bool) -> CoderOptions {
-    CoderOptions {
-        require_dyad: o.require_dyad,
-        new_actor_length: o.new_actor_length,
-        comma_min: o.comma_min,
-        comma_max: o.comma_max,
-        comma_bmin: o.comma_bmin,
-        comma_bmax: o.comma_bmax,
-        comma_emin: o.comma_emin,
-        comma_emax: o.comma_emax,
-        split_slash_codes: split_slash,
-    }
-}
-
 fn triples(events: &[dyad_types::Event]) -> Vec<Triple> {
     events
         .iter()
@@ -277,36 +262,14 @@ pub fn run(args: Args) -> anyhow::Result<ExitCode> {
             .unwrap_or_else(|| PathBuf::from(".")),
     };
     let env = &file.environment;
-    let mut b = DictionaryBuilder::new();
-    b.strict(args.strict);
-    let verb_file = env
-        .verb_file
-        .as_deref()
-        .context("the <Environment> names no <Verbfile>")?;
-    b.verbs(dir.join(verb_file));
-    for a in &env.actor_files {
-        b.actors(dir.join(a));
-    }
-    if let Some(a) = &env.agent_file {
-        b.agents(dir.join(a));
-    }
-    if let Some(d) = &env.discard_file {
-        b.discards(dir.join(d));
-    }
-    if let Some(i) = &env.issue_file {
-        b.issues(dir.join(i));
-    }
-    let dicts = b.build().context("cannot load the dictionaries")?;
-    let diagnostics = dicts.diagnostics();
-    for d in diagnostics.iter().take(5) {
-        eprintln!("warning: {d}");
-    }
-    if diagnostics.len() > 5 {
-        eprintln!(
-            "warning: {} more dictionary entries skipped (--strict stops at the first)",
-            diagnostics.len() - 5
-        );
-    }
+    let files = super::petrarch::DictFiles {
+        verbs: env.verb_file.as_deref(),
+        actors: &env.actor_files,
+        agents: env.agent_file.as_deref(),
+        discards: env.discard_file.as_deref(),
+        issues: env.issue_file.as_deref(),
+    };
+    let dicts = super::petrarch::load_dictionaries(&dir, &files, args.strict)?;
     let ontology = match &env.pico_file {
         Some(p) => {
             let path = dir.join(p);
@@ -316,11 +279,6 @@ pub fn run(args: Args) -> anyhow::Result<ExitCode> {
         }
         None => dyad_coder::CodeOntology::default(),
     };
-    let split_slash = dicts
-        .verbs()
-        .blocks()
-        .first()
-        .is_some_and(|blk| blk.syntax == VerbSyntax::Tabari);
 
     let mut options = CodingOptions::default();
     let apply = |options: &mut CodingOptions, cfg: &[dyad_io::ConfigOption]| {
@@ -335,10 +293,10 @@ pub fn run(args: Args) -> anyhow::Result<ExitCode> {
         Ok(CoderBuilder::new()
             .dictionaries(dicts.clone())
             .ontology(ontology.clone())
-            .options(coder_options(o, split_slash))
+            .options(super::petrarch::coder_options(o, &dicts))
             .build()?)
     };
-    let mut current = coder_options(&options, split_slash);
+    let mut current = super::petrarch::coder_options(&options, &dicts);
     let mut coder = build(&options)?;
 
     let mut rows: BTreeMap<String, Row> = BTreeMap::new();
@@ -369,7 +327,7 @@ pub fn run(args: Args) -> anyhow::Result<ExitCode> {
             }
         };
         apply(&mut options, &r.config);
-        let wanted = coder_options(&options, split_slash);
+        let wanted = super::petrarch::coder_options(&options, &dicts);
         if wanted != current {
             coder = build(&options)?;
             current = wanted;
