@@ -10,10 +10,12 @@ use dyad_coder::{CoderBuilder, CoderOptions, Outcome};
 use dyad_dict::DictionaryBuilder;
 use dyad_io::output::{AtomicFile, Deduplicator, EventRecord, OutputFormat, WriterOptions};
 use dyad_io::{
-    format_event_line, merge_story_events, Article, ArticleOptions, ArticleReader, EventLineOptions,
-    InputFormat, InputSource, LineContext, ReadOptions, Record,
+    format_event_line, merge_story_events, Article, EventLineOptions, LineContext, ReadOptions,
+    Record,
 };
 use dyad_pipeline::{auxiliary_mode, parallel_map, Pipeline};
+
+use super::input::ArticleBatches;
 
 /// Exit code when some input records were rejected (the others were coded).
 pub const EXIT_REJECTED: u8 = 3;
@@ -232,22 +234,17 @@ pub(crate) fn exit_code(rejected: usize) -> ExitCode {
 fn run_raw(args: &Args) -> anyhow::Result<ExitCode> {
     let started = std::time::Instant::now();
     let format: OutputFormat = args.format.parse()?;
-    let input_format = args
-        .input_format
-        .as_deref()
-        .map(str::parse::<InputFormat>)
-        .transpose()
-        .map_err(|e| anyhow::anyhow!("{e}"))?;
-    let pipeline = build_pipeline(args)?;
-
-    let mut rejects_file = match &args.rejects {
-        Some(p) => Some(std::io::BufWriter::new(
-            std::fs::File::create(p).with_context(|| format!("cannot create {}", p.display()))?,
-        )),
-        None => None,
-    };
+    let mut batches = ArticleBatches::open(
+        &args.files,
+        args.input_format.as_deref(),
+        args.rejects.as_deref(),
+        BATCH_ARTICLES,
+    )?;
+    let pipeline = build_pipeline(&args.dict, args.no_default_dict)?;
     let mut atomic = match &args.output {
-        Some(p) => Some(AtomicFile::create(p).with_context(|| format!("cannot create {}", p.display()))?),
+        Some(p) => {
+            Some(AtomicFile::create(p).with_context(|| format!("cannot create {}", p.display()))?)
+        }
         None => None,
     };
     let stdout = std::io::stdout();
@@ -258,59 +255,33 @@ fn run_raw(args: &Args) -> anyhow::Result<ExitCode> {
     let mut writer = format.writer(sink, &WriterOptions::default());
     let mut dedup = Deduplicator::new(args.no_dedup);
     let progress = std::io::stderr().is_terminal();
-    let mut totals = Totals::default();
+    let (mut articles, mut sentences, mut events) = (0usize, 0usize, 0usize);
 
-    let inputs: Vec<InputSource> = if args.files.is_empty() {
-        vec![InputSource::Stdin]
-    } else {
-        args.files.iter().map(|f| InputSource::from_arg(f)).collect()
-    };
-    for input in &inputs {
-        let mut reader =
-            ArticleReader::open(input, input_format, ArticleOptions::default()).peekable();
-        while reader.peek().is_some() {
-            let mut batch = Vec::with_capacity(BATCH_ARTICLES);
-            for item in reader.by_ref().take(BATCH_ARTICLES) {
-                match item {
-                    Ok(article) => {
-                        for w in &article.warnings {
-                            eprintln!("{w}");
-                        }
-                        batch.push(article);
+    while let Some(batch) = batches.next_batch()? {
+        let coded = parallel_map(&batch, args.threads, |a| code_article(&pipeline, a));
+        for (article, coded_sentences) in batch.iter().zip(&coded) {
+            articles += 1;
+            sentences += coded_sentences.len();
+            for s in coded_sentences {
+                for (n, (event, mode)) in s.events.iter().enumerate() {
+                    let mut record =
+                        EventRecord::new(article, s.index, &s.text, s.start_char, event, n);
+                    record.plover_mode = *mode;
+                    if let Some(id) = &s.id {
+                        record.sentence_id = id.clone();
                     }
-                    Err(reject) => {
-                        eprintln!("{reject}");
-                        if let Some(f) = rejects_file.as_mut() {
-                            writeln!(f, "{reject}")?;
-                        }
-                        totals.rejected += 1;
+                    if dedup.keep(&record) {
+                        writer.write(&record)?;
+                        events += 1;
                     }
                 }
             }
-            let coded = parallel_map(&batch, args.threads, |a| code_article(&pipeline, a));
-            for (article, sentences) in batch.iter().zip(&coded) {
-                totals.articles += 1;
-                totals.sentences += sentences.len();
-                for s in sentences {
-                    for (n, (event, mode)) in s.events.iter().enumerate() {
-                        let mut record = EventRecord::new(article, s.index, &s.text, s.start_char, event, n);
-                        record.plover_mode = *mode;
-                        if let Some(id) = &s.id {
-                            record.sentence_id = id.clone();
-                        }
-                        if dedup.keep(&record) {
-                            writer.write(&record)?;
-                            totals.events += 1;
-                        }
-                    }
-                }
-            }
-            if progress {
-                eprint!(
-                    "\rarticles={} sentences={} events={} rejected={}",
-                    totals.articles, totals.sentences, totals.events, totals.rejected
-                );
-            }
+        }
+        if progress {
+            eprint!(
+                "\rarticles={articles} sentences={sentences} events={events} rejected={}",
+                batches.rejected()
+            );
         }
     }
     writer.finish()?;
@@ -318,32 +289,21 @@ fn run_raw(args: &Args) -> anyhow::Result<ExitCode> {
     if let Some(f) = atomic {
         f.commit().context("cannot move the output into place")?;
     }
-    if let Some(mut f) = rejects_file {
-        f.flush()?;
-    }
+    let rejected = batches.finish()?;
     if progress {
         eprintln!();
     }
     if dedup.dropped() > 0 {
-        eprintln!("code: {} duplicate events merged (--no-dedup keeps them)", dedup.dropped());
+        eprintln!(
+            "code: {} duplicate events merged (--no-dedup keeps them)",
+            dedup.dropped()
+        );
     }
     eprintln!(
-        "code: articles={} sentences={} events={} rejected={} seconds={:.3}",
-        totals.articles,
-        totals.sentences,
-        totals.events,
-        totals.rejected,
+        "code: articles={articles} sentences={sentences} events={events} rejected={rejected} seconds={:.3}",
         started.elapsed().as_secs_f64()
     );
-    Ok(exit_code(totals.rejected))
-}
-
-#[derive(Default)]
-struct Totals {
-    articles: usize,
-    sentences: usize,
-    events: usize,
-    rejected: usize,
+    Ok(exit_code(rejected))
 }
 
 /// One coded sentence, owned so that batches can be coded on worker threads.
@@ -358,10 +318,13 @@ pub(crate) struct SentenceEvents {
 /// Codes one article: its given parses when the input had them, else dyad's text layer.
 pub(crate) fn code_article(pipeline: &Pipeline, article: &Article) -> Vec<SentenceEvents> {
     let with_modes = |parsed: &dyad_types::ParsedSentence, events: Vec<dyad_types::Event>| {
-        events.into_iter().map(|e| {
-            let mode = auxiliary_mode(parsed, &e);
-            (e, mode)
-        }).collect()
+        events
+            .into_iter()
+            .map(|e| {
+                let mode = auxiliary_mode(parsed, &e);
+                (e, mode)
+            })
+            .collect()
     };
     if article.sentences.is_empty() {
         return pipeline
@@ -404,12 +367,14 @@ pub(crate) fn code_article(pipeline: &Pipeline, article: &Article) -> Vec<Senten
         .collect()
 }
 
-pub(crate) fn build_pipeline(args: &Args) -> anyhow::Result<Pipeline> {
+/// The pipeline of the raw-text commands: the embedded text model, and a coder over the
+/// default dictionaries (unless `no_default_dict`) plus the `extra` `.dyad` files.
+pub(crate) fn build_pipeline(extra: &[PathBuf], no_default_dict: bool) -> anyhow::Result<Pipeline> {
     let mut builder = DictionaryBuilder::new();
-    if !args.no_default_dict {
+    if !no_default_dict {
         builder.embedded_defaults();
     }
-    for path in &args.dict {
+    for path in extra {
         builder.native(path);
     }
     let dicts = builder.build().context("cannot load the dictionaries")?;

@@ -10,16 +10,17 @@
 //! it), but its events carry no date and the store cannot place them in time: they are
 //! skipped and counted in a warning.
 
-use std::io::{IsTerminal as _, Write};
+use std::io::IsTerminal as _;
 use std::path::PathBuf;
 use std::process::ExitCode;
 
 use anyhow::Context as _;
-use dyad_io::{Article, ArticleOptions, ArticleReader, InputFormat, InputSource};
+use dyad_io::Article;
 use dyad_pipeline::{parallel_map, Pipeline};
 use dyad_store::{content_hash, ArticleInput, ErrorKind, EventInput, IngestOutcome, Store, Writer};
 
 use super::code::{build_pipeline, code_article, exit_code};
+use super::input::ArticleBatches;
 
 /// Articles coded and stored together: one store transaction each.
 const BATCH_ARTICLES: usize = 1000;
@@ -60,115 +61,67 @@ struct Totals {
     events: usize,
     undated_events: usize,
     undated_articles: usize,
-    rejected: usize,
 }
 
 pub fn run(args: Args) -> anyhow::Result<ExitCode> {
     let started = std::time::Instant::now();
-    let input_format = args
-        .input_format
-        .as_deref()
-        .map(str::parse::<InputFormat>)
-        .transpose()
-        .map_err(|e| anyhow::anyhow!("{e}"))?;
+    let mut batches = ArticleBatches::open(
+        &args.files,
+        args.input_format.as_deref(),
+        args.rejects.as_deref(),
+        BATCH_ARTICLES,
+    )?;
     let coder_version = coder_version(&args.dict)?;
-    let pipeline = build_pipeline(&super::code::Args {
-        files: Vec::new(),
-        config: None,
-        dict_dir: None,
-        dict: args.dict.clone(),
-        no_default_dict: false,
-        format: "jsonl".into(),
-        input_format: None,
-        output: None,
-        threads: args.threads,
-        no_dedup: true,
-        rejects: None,
-    })?;
+    let pipeline = build_pipeline(&args.dict, false)?;
     let store = Store::open(&args.db)
         .with_context(|| format!("cannot open the store {}", args.db.display()))?;
     let mut writer = store.writer().context("cannot write to the store")?;
     let stored_reader = store.reader().context("cannot read the store")?;
 
-    let mut rejects_file = match &args.rejects {
-        Some(p) => Some(std::io::BufWriter::new(
-            std::fs::File::create(p).with_context(|| format!("cannot create {}", p.display()))?,
-        )),
-        None => None,
-    };
     let progress = std::io::stderr().is_terminal();
     let mut totals = Totals::default();
-    let inputs: Vec<InputSource> = if args.files.is_empty() {
-        vec![InputSource::Stdin]
-    } else {
-        args.files.iter().map(|f| InputSource::from_arg(f)).collect()
-    };
-    for input in &inputs {
-        let mut articles =
-            ArticleReader::open(input, input_format, ArticleOptions::default()).peekable();
-        while articles.peek().is_some() {
-            let mut batch = Vec::with_capacity(BATCH_ARTICLES);
-            for item in articles.by_ref().take(BATCH_ARTICLES) {
-                match item {
-                    Ok(article) => {
-                        for w in &article.warnings {
-                            eprintln!("{w}");
-                        }
-                        batch.push(article);
-                    }
-                    Err(reject) => {
-                        eprintln!("{reject}");
-                        if let Some(f) = rejects_file.as_mut() {
-                            writeln!(f, "{reject}")?;
-                        }
-                        totals.rejected += 1;
-                    }
+    while let Some(batch) = batches.next_batch()? {
+        // Articles stored with the same text by the same coder version are not
+        // coded again: the store would keep them as they are.
+        let mut todo = Vec::with_capacity(batch.len());
+        for article in batch {
+            match stored_reader.article(&article.id)? {
+                Some(stored)
+                    if stored.content_hash == content_hash(&article.text)
+                        && stored.coder_version == coder_version =>
+                {
+                    totals.articles += 1;
+                    totals.unchanged += 1;
+                    totals.events += usize::try_from(stored.mentions).unwrap_or(usize::MAX);
                 }
-            }
-            // Articles stored with the same text by the same coder version are not
-            // coded again: the store would keep them as they are.
-            let mut todo = Vec::with_capacity(batch.len());
-            for article in batch {
-                match stored_reader.article(&article.id)? {
-                    Some(stored)
-                        if stored.content_hash == content_hash(&article.text)
-                            && stored.coder_version == coder_version =>
-                    {
-                        totals.articles += 1;
-                        totals.unchanged += 1;
-                        totals.events += usize::try_from(stored.mentions).unwrap_or(usize::MAX);
-                    }
-                    _ => todo.push(article),
-                }
-            }
-            let inputs = parallel_map(&todo, args.threads, |a| {
-                to_input(&pipeline, a, &coder_version)
-            });
-            let mut ready = Vec::with_capacity(inputs.len());
-            for (input, undated) in inputs {
-                if undated > 0 {
-                    totals.undated_articles += 1;
-                    totals.undated_events += undated;
-                }
-                ready.push(input);
-            }
-            store_batch(&mut writer, &ready, &mut totals, &mut rejects_file)?;
-            if progress {
-                eprint!(
-                    "\rarticles={} inserted={} replaced={} unchanged={} events={} rejected={}",
-                    totals.articles,
-                    totals.inserted,
-                    totals.replaced,
-                    totals.unchanged,
-                    totals.events,
-                    totals.rejected
-                );
+                _ => todo.push(article),
             }
         }
+        let inputs = parallel_map(&todo, args.threads, |a| {
+            to_input(&pipeline, a, &coder_version)
+        });
+        let mut ready = Vec::with_capacity(inputs.len());
+        for (input, undated) in inputs {
+            if undated > 0 {
+                totals.undated_articles += 1;
+                totals.undated_events += undated;
+            }
+            ready.push(input);
+        }
+        store_batch(&mut writer, &ready, &mut totals, &mut batches)?;
+        if progress {
+            eprint!(
+                "\rarticles={} inserted={} replaced={} unchanged={} events={} rejected={}",
+                totals.articles,
+                totals.inserted,
+                totals.replaced,
+                totals.unchanged,
+                totals.events,
+                batches.rejected()
+            );
+        }
     }
-    if let Some(mut f) = rejects_file {
-        f.flush()?;
-    }
+    let rejected = batches.finish()?;
     if progress {
         eprintln!();
     }
@@ -186,10 +139,10 @@ pub fn run(args: Args) -> anyhow::Result<ExitCode> {
         totals.replaced,
         totals.unchanged,
         totals.events,
-        totals.rejected,
+        rejected,
         started.elapsed().as_secs_f64()
     );
-    Ok(exit_code(totals.rejected))
+    Ok(exit_code(rejected))
 }
 
 /// Stores one batch in one transaction. When the store refuses an article of it, the
@@ -198,7 +151,7 @@ fn store_batch(
     writer: &mut Writer,
     batch: &[ArticleInput],
     totals: &mut Totals,
-    rejects: &mut Option<std::io::BufWriter<std::fs::File>>,
+    rejects: &mut ArticleBatches,
 ) -> anyhow::Result<()> {
     let count = |outcome: IngestOutcome, input: &ArticleInput, totals: &mut Totals| {
         totals.articles += 1;
@@ -225,12 +178,7 @@ fn store_batch(
         match writer.ingest(input) {
             Ok(outcome) => count(outcome, input, totals),
             Err(e) if is_article_error(e.kind()) => {
-                let msg = format!("{}: not stored: {e}", input.id);
-                eprintln!("{msg}");
-                if let Some(f) = rejects.as_mut() {
-                    writeln!(f, "{msg}")?;
-                }
-                totals.rejected += 1;
+                rejects.reject(&format_args!("{}: not stored: {e}", input.id))?;
             }
             Err(e) => return Err(anyhow::Error::new(e).context("cannot store the articles")),
         }

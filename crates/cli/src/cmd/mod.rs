@@ -4,6 +4,7 @@ pub mod code;
 pub mod dict;
 pub mod eval_parse;
 pub mod ingest;
+mod input;
 pub mod parse;
 mod petrarch;
 pub mod query;
