@@ -20,6 +20,9 @@ enum Command {
     Validate(cmd::validate::Args),
     /// Code a file of pre-parsed PETRARCH XML sentences with PETRARCH dictionaries.
     Code(cmd::code::Args),
+    /// Show how dyad reads a sentence: tokens, tags, parse, dictionary matches, and why each
+    /// verb was or wasn't coded.
+    Explain(cmd::explain::Args),
     /// Split, tokenize, tag and parse text; write CoNLL-U.
     Parse(cmd::parse::Args),
     /// Evaluate the tagger and parser against a gold CoNLL-U file.
@@ -41,6 +44,7 @@ fn main() -> ExitCode {
     let result = match cli.command {
         Command::Validate(a) => cmd::validate::run(a),
         Command::Code(a) => cmd::code::run(a),
+        Command::Explain(a) => cmd::explain::run(a),
         Command::Parse(a) => cmd::parse::run(a),
         Command::EvalParse(a) => cmd::eval_parse::run(a),
         Command::Train(a) => cmd::train::run(a),

@@ -223,6 +223,11 @@ impl Coder {
     pub fn options(&self) -> &CoderOptions {
         &self.inner.options
     }
+
+    /// The dictionaries the coder was built with.
+    pub fn dictionaries(&self) -> &Dictionaries {
+        &self.inner.dicts
+    }
 }
 
 /// The full result of coding a sentence.

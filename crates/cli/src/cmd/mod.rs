@@ -3,6 +3,7 @@
 pub mod code;
 pub mod dict;
 pub mod eval_parse;
+pub mod explain;
 pub mod ingest;
 mod input;
 pub mod parse;
