@@ -60,7 +60,10 @@ fn fixture_store(name: &str) -> (PathBuf, PathBuf, PathBuf) {
     let out = dyad(&["ingest", path(&file), "--db", path(&db), "--threads", "2"]);
     // The undated article is stored; its event is skipped with a warning.
     let err = stderr(&out);
-    assert!(err.contains("warning: 1 events of 1 undated articles"), "{err}");
+    assert!(
+        err.contains("warning: 1 events of 1 undated articles"),
+        "{err}"
+    );
     let (code, summary) = ingest(&file, &db);
     assert_eq!(code, Some(0));
     assert_eq!(
@@ -69,7 +72,9 @@ fn fixture_store(name: &str) -> (PathBuf, PathBuf, PathBuf) {
     );
     let first = err.lines().last().unwrap_or("");
     assert!(
-        first.starts_with("ingest: articles=3 inserted=3 replaced=0 unchanged=0 events=4 rejected=0 seconds="),
+        first.starts_with(
+            "ingest: articles=3 inserted=3 replaced=0 unchanged=0 events=4 rejected=0 seconds="
+        ),
         "{err}"
     );
     (dir, file, db)
@@ -79,7 +84,11 @@ fn query(db: &Path, args: &[&str]) -> String {
     let mut all = vec!["query", "--db", path(db)];
     all.extend_from_slice(args);
     let out = dyad(&all);
-    assert!(out.status.success(), "dyad {all:?} failed: {}", stderr(&out));
+    assert!(
+        out.status.success(),
+        "dyad {all:?} failed: {}",
+        stderr(&out)
+    );
     stdout(&out)
 }
 
@@ -102,12 +111,22 @@ fn ingest_counts_and_reingest_is_idempotent_or_replaces() {
         "ingest: articles=1 inserted=0 replaced=1 unchanged=0 events=1 rejected=0"
     );
     let top = query(&db, &["top", "--format", "csv"]);
-    assert_eq!(top, "source,target,events,mentions\nCHN,KOR,2,2\nJPN,RUS,1,1\n");
+    assert_eq!(
+        top,
+        "source,target,events,mentions\nCHN,KOR,2,2\nJPN,RUS,1,1\n"
+    );
 
     // Another dictionary set is another coder version: every article is coded again.
     let extra = dir.join("extra.dyad");
     std::fs::write(&extra, "# no entries\n").unwrap();
-    let out = dyad(&["ingest", path(&file), "--db", path(&db), "--dict", path(&extra)]);
+    let out = dyad(&[
+        "ingest",
+        path(&file),
+        "--db",
+        path(&db),
+        "--dict",
+        path(&extra),
+    ]);
     assert_eq!(out.status.code(), Some(0), "{}", stderr(&out));
     let err = stderr(&out);
     assert!(
@@ -142,7 +161,18 @@ fn rejected_records_give_exit_code_3() {
 fn series_top_and_events_answer_from_the_store() {
     let (dir, _file, db) = fixture_store("queries");
 
-    let series = query(&db, &["series", "CHN", "KOR", "--interval", "day", "--format", "csv"]);
+    let series = query(
+        &db,
+        &[
+            "series",
+            "CHN",
+            "KOR",
+            "--interval",
+            "day",
+            "--format",
+            "csv",
+        ],
+    );
     assert_eq!(
         series,
         "start,events,mentions,verbal_coop,material_coop,verbal_conflict,material_conflict,goldstein_sum,goldstein_mean\n\
@@ -150,18 +180,40 @@ fn series_top_and_events_answer_from_the_store() {
          2024-03-06,1,1,1,0,0,0,3.0,3.0\n"
     );
     let monthly = query(&db, &["series", "CHN", "KOR", "--format", "csv"]);
-    assert!(monthly.ends_with("\n2024-03-01,2,2,2,0,0,0,6.0,3.0\n"), "{monthly}");
+    assert!(
+        monthly.ends_with("\n2024-03-01,2,2,2,0,0,0,6.0,3.0\n"),
+        "{monthly}"
+    );
     let none = query(&db, &["series", "KOR", "CHN", "--format", "json"]);
     assert_eq!(none.trim(), "[]");
 
-    let top = query(&db, &["top", "--by", "mentions", "--limit", "2", "--format", "json"]);
+    let top = query(
+        &db,
+        &[
+            "top", "--by", "mentions", "--limit", "2", "--format", "json",
+        ],
+    );
     let top: serde_json::Value = serde_json::from_str(&top).unwrap();
     assert_eq!(top.as_array().map(Vec::len), Some(2));
     assert_eq!(top[0]["source"], "CHN");
     assert_eq!(top[0]["target"], "KOR");
     assert_eq!(top[0]["mentions"], 2);
-    let top_day = query(&db, &["top", "--from", "2024-03-06", "--to", "2024-03-06", "--format", "csv"]);
-    assert_eq!(top_day, "source,target,events,mentions\nCHN,KOR,1,1\nDEU,FRA,1,1\n");
+    let top_day = query(
+        &db,
+        &[
+            "top",
+            "--from",
+            "2024-03-06",
+            "--to",
+            "2024-03-06",
+            "--format",
+            "csv",
+        ],
+    );
+    assert_eq!(
+        top_day,
+        "source,target,events,mentions\nCHN,KOR,1,1\nDEU,FRA,1,1\n"
+    );
 
     // Conflict events only: JPN→RUS accuse (1123, quad 3).
     let conflict = query(&db, &["events", "--quad", "3", "--format", "json"]);
@@ -175,16 +227,34 @@ fn series_top_and_events_answer_from_the_store() {
     assert_eq!(conflict["next"], serde_json::Value::Null);
 
     // Pagination: CHN events one per page.
-    let page1 = query(&db, &["events", "--actor", "chn", "--limit", "1", "--format", "json"]);
+    let page1 = query(
+        &db,
+        &[
+            "events", "--actor", "chn", "--limit", "1", "--format", "json",
+        ],
+    );
     let page1: serde_json::Value = serde_json::from_str(&page1).unwrap();
     assert_eq!(page1["events"][0]["date"], "2024-03-05");
     let cursor = page1["next"].as_str().expect("a next cursor").to_string();
-    let page2 = query(&db, &["events", "--actor", "CHN", "--limit", "1", "--cursor", &cursor, "--format", "csv"]);
+    let page2 = query(
+        &db,
+        &[
+            "events", "--actor", "CHN", "--limit", "1", "--cursor", &cursor, "--format", "csv",
+        ],
+    );
     let rows: Vec<&str> = page2.lines().collect();
     assert_eq!(rows.len(), 2, "{page2}");
-    assert!(rows[1].contains(",2024-03-06,CHN,KOR,020,2,1,3.0,1,1,1"), "{page2}");
+    assert!(
+        rows[1].contains(",2024-03-06,CHN,KOR,020,2,1,3.0,1,1,1"),
+        "{page2}"
+    );
     let table = query(&db, &["events", "--country", "DEU"]);
-    assert!(table.lines().any(|l| l.contains("DEU") && l.contains("FRA") && l.contains("051")), "{table}");
+    assert!(
+        table
+            .lines()
+            .any(|l| l.contains("DEU") && l.contains("FRA") && l.contains("051")),
+        "{table}"
+    );
     assert!(table.ends_with("next: -\n"), "{table}");
 
     // The mentions of the first event point back at article a1.
@@ -214,7 +284,11 @@ fn bad_dates_and_missing_stores_exit_2() {
         all.extend_from_slice(&args);
         let out = dyad(&all);
         assert_eq!(out.status.code(), Some(2), "{args:?}");
-        assert!(stderr(&out).starts_with("dyad: error: --"), "{args:?}: {}", stderr(&out));
+        assert!(
+            stderr(&out).starts_with("dyad: error: --"),
+            "{args:?}: {}",
+            stderr(&out)
+        );
     }
     let out = dyad(&["query", "--db", path(&dir.join("absent.db")), "top"]);
     assert_eq!(out.status.code(), Some(2));

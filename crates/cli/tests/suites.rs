@@ -124,13 +124,20 @@ fn codes_the_gigaword_sample_with_production_dictionaries() {
         String::from_utf8_lossy(&out.stderr)
     );
     let stderr = String::from_utf8_lossy(&out.stderr);
-    assert_eq!(stderr.matches("tokens don't match text").count(), 13, "{stderr}");
+    assert_eq!(
+        stderr.matches("tokens don't match text").count(),
+        13,
+        "{stderr}"
+    );
     let last = stderr.lines().last().unwrap_or("");
     assert!(
         last.starts_with("code: articles="),
         "unexpected last stderr line: {last}"
     );
-    assert!(last.contains("sentences=63") && last.contains("rejected=13"), "{last}");
+    assert!(
+        last.contains("sentences=63") && last.contains("rejected=13"),
+        "{last}"
+    );
     let stdout = String::from_utf8_lossy(&out.stdout);
     let lines: Vec<&str> = stdout.lines().collect();
     assert!(lines.len() >= 40, "too few events: {}", lines.len());

@@ -27,6 +27,7 @@
 //! ```
 #![deny(missing_docs)]
 
+use std::path::PathBuf;
 use std::sync::atomic::{AtomicUsize, Ordering};
 use std::sync::Arc;
 
@@ -39,6 +40,21 @@ use dyad_types::{Date, Event, ParsedSentence};
 pub struct Pipeline {
     model: Arc<Model>,
     coder: Coder,
+}
+
+/// Why a pipeline could not be built.
+#[derive(Debug, thiserror::Error)]
+#[non_exhaustive]
+pub enum BuildError {
+    /// The dictionaries could not be loaded.
+    #[error("cannot load the dictionaries: {0}")]
+    Dictionaries(#[from] dyad_dict::Error),
+    /// The coder could not be built from the dictionaries.
+    #[error("cannot build the coder: {0}")]
+    Coder(#[from] dyad_coder::BuildError),
+    /// The text model (tagger, lemmatizer, parser) could not be loaded.
+    #[error("cannot load the text model: {0}")]
+    Model(#[from] dyad_text::Error),
 }
 
 /// One sentence of an article: where it is, its analysis and what the coder made of it.
@@ -65,14 +81,40 @@ pub struct ArticleCoding {
 impl ArticleCoding {
     /// All events of the article, in sentence order, each with its sentence.
     pub fn events(&self) -> impl Iterator<Item = (&CodedSentence, &Event)> {
-        self.sentences.iter().flat_map(|s| s.coding.events.iter().map(move |e| (s, e)))
+        self.sentences
+            .iter()
+            .flat_map(|s| s.coding.events.iter().map(move |e| (s, e)))
     }
 }
 
 impl Pipeline {
     /// A pipeline over a loaded model and a built coder.
     pub fn new(model: Model, coder: Coder) -> Pipeline {
-        Pipeline { model: Arc::new(model), coder }
+        Pipeline {
+            model: Arc::new(model),
+            coder,
+        }
+    }
+
+    /// dyad's pipeline for raw text, as every front end builds it: the embedded text model,
+    /// and a coder over the embedded default dictionaries (unless `no_default_dict`) plus
+    /// the `extra` dictionary files in dyad's format, loaded after them. Entries skipped as
+    /// malformed are in `pipeline.coder().dictionaries().diagnostics()`.
+    pub fn with_dictionaries(
+        extra: &[PathBuf],
+        no_default_dict: bool,
+    ) -> Result<Pipeline, BuildError> {
+        let mut builder = dyad_dict::DictionaryBuilder::new();
+        if !no_default_dict {
+            builder.embedded_defaults();
+        }
+        for path in extra {
+            builder.native(path);
+        }
+        let coder = dyad_coder::CoderBuilder::new()
+            .dictionaries(builder.build()?)
+            .build()?;
+        Ok(Pipeline::new(Model::embedded()?, coder))
     }
 
     /// The text model.
@@ -94,7 +136,12 @@ impl Pipeline {
             .map(|(index, raw)| {
                 let parsed = self.parse_sentence(text, &raw, index, date);
                 let coding = self.coder.code_detailed(&parsed);
-                CodedSentence { index, start_char: raw.start_char, parsed, coding }
+                CodedSentence {
+                    index,
+                    start_char: raw.start_char,
+                    parsed,
+                    coding,
+                }
             })
             .collect();
         ArticleCoding { sentences }
@@ -102,8 +149,14 @@ impl Pipeline {
 
     /// Codes many articles on `threads` threads (0: all cores). The result is in input order
     /// and identical whatever the thread count.
-    pub fn code_batch(&self, articles: &[(&str, Option<Date>)], threads: usize) -> Vec<ArticleCoding> {
-        parallel_map(articles, threads, |(text, date)| self.code_text(text, *date))
+    pub fn code_batch(
+        &self,
+        articles: &[(&str, Option<Date>)],
+        threads: usize,
+    ) -> Vec<ArticleCoding> {
+        parallel_map(articles, threads, |(text, date)| {
+            self.code_text(text, *date)
+        })
     }
 
     fn parse_sentence(
@@ -124,7 +177,10 @@ impl Pipeline {
         ParsedSentence {
             id: index.to_string(),
             date,
-            text: text.get(raw.start_byte..raw.end_byte).unwrap_or_default().to_string(),
+            text: text
+                .get(raw.start_byte..raw.end_byte)
+                .unwrap_or_default()
+                .to_string(),
             tokens,
             tree: None,
         }
@@ -133,7 +189,11 @@ impl Pipeline {
 
 /// Applies `f` to every item on `threads` threads (0: one per core) and returns the results
 /// in input order, so the output never depends on the thread count or on scheduling.
-pub fn parallel_map<T: Sync, R: Send>(items: &[T], threads: usize, f: impl Fn(&T) -> R + Sync) -> Vec<R> {
+pub fn parallel_map<T: Sync, R: Send>(
+    items: &[T],
+    threads: usize,
+    f: impl Fn(&T) -> R + Sync,
+) -> Vec<R> {
     let threads = effective_threads(threads).min(items.len().max(1));
     if threads <= 1 {
         return items.iter().map(f).collect();
@@ -167,14 +227,21 @@ pub fn parallel_map<T: Sync, R: Send>(items: &[T], threads: usize, f: impl Fn(&T
 /// adverb such as "historically" or "traditionally" says the act is a standing relationship
 /// rather than a dated event ("China has historically provided support to ...").
 pub fn auxiliary_mode(sentence: &ParsedSentence, event: &Event) -> Option<&'static str> {
-    const HISTORICAL: [&str; 6] =
-        ["historically", "traditionally", "long", "always", "habitually", "customarily"];
+    const HISTORICAL: [&str; 6] = [
+        "historically",
+        "traditionally",
+        "long",
+        "always",
+        "habitually",
+        "customarily",
+    ];
     let (first, last) = event.verb_tokens;
     (first..last.max(first + 1)).find_map(|verb| {
         sentence.dependents(verb).find_map(|d| {
             let t = sentence.tokens.get(d)?;
             let word = t.form.to_lowercase();
-            (t.deprel.starts_with("advmod") && HISTORICAL.contains(&word.as_str())).then_some("historical")
+            (t.deprel.starts_with("advmod") && HISTORICAL.contains(&word.as_str()))
+                .then_some("historical")
         })
     })
 }
@@ -184,7 +251,9 @@ pub fn effective_threads(requested: usize) -> usize {
     if requested > 0 {
         requested
     } else {
-        std::thread::available_parallelism().map(|n| n.get()).unwrap_or(1)
+        std::thread::available_parallelism()
+            .map(|n| n.get())
+            .unwrap_or(1)
     }
 }
 
@@ -228,9 +297,15 @@ mod tests {
             ],
             ..ParsedSentence::default()
         };
-        let event = Event { verb_tokens: (3, 4), ..Event::default() };
+        let event = Event {
+            verb_tokens: (3, 4),
+            ..Event::default()
+        };
         assert_eq!(auxiliary_mode(&sentence, &event), Some("historical"));
-        let sentence_now = ParsedSentence { tokens: sentence.tokens[..2].to_vec(), ..sentence.clone() };
+        let sentence_now = ParsedSentence {
+            tokens: sentence.tokens[..2].to_vec(),
+            ..sentence.clone()
+        };
         assert_eq!(auxiliary_mode(&sentence_now, &event), None);
     }
 }

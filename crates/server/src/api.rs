@@ -10,7 +10,7 @@ use axum::http::{header, StatusCode};
 use axum::middleware::Next;
 use axum::response::{IntoResponse, Response};
 use axum::Json;
-use serde::Deserialize;
+use serde::{Deserialize, Serialize};
 use serde_json::{json, Value};
 
 use dyad_io::output::{Deduplicator, EventRecord, EventWriter as _, JsonlWriter};
@@ -76,7 +76,8 @@ fn body_bytes(body: Result<Bytes, BytesRejection>) -> ApiResult<Bytes> {
 }
 
 fn parse_json<T: serde::de::DeserializeOwned>(body: &[u8]) -> ApiResult<T> {
-    serde_json::from_slice(body).map_err(|e| ApiError::bad_request(format!("malformed JSON body: {e}")))
+    serde_json::from_slice(body)
+        .map_err(|e| ApiError::bad_request(format!("malformed JSON body: {e}")))
 }
 
 fn parse_date(field: &str, s: &str) -> ApiResult<Date> {
@@ -87,7 +88,10 @@ fn parse_date(field: &str, s: &str) -> ApiResult<Date> {
 struct Params(BTreeMap<String, String>);
 
 impl Params {
-    fn new(query: Result<Query<Vec<(String, String)>>, QueryRejection>, allowed: &[&str]) -> ApiResult<Params> {
+    fn new(
+        query: Result<Query<Vec<(String, String)>>, QueryRejection>,
+        allowed: &[&str],
+    ) -> ApiResult<Params> {
         let Query(pairs) = query.map_err(|r| ApiError::bad_request(r.body_text()))?;
         let mut map = BTreeMap::new();
         for (k, v) in pairs {
@@ -98,7 +102,9 @@ impl Params {
                 )));
             }
             if map.insert(k.clone(), v).is_some() {
-                return Err(ApiError::bad_request(format!("parameter {k:?} given twice")));
+                return Err(ApiError::bad_request(format!(
+                    "parameter {k:?} given twice"
+                )));
             }
         }
         Ok(Params(map))
@@ -106,14 +112,16 @@ impl Params {
 
     fn text(&self, key: &str) -> ApiResult<Option<String>> {
         match self.0.get(key) {
-            Some(v) if v.is_empty() => Err(ApiError::bad_request(format!("parameter {key:?} is empty"))),
+            Some(v) if v.is_empty() => {
+                Err(ApiError::bad_request(format!("parameter {key:?} is empty")))
+            }
             v => Ok(v.cloned()),
         }
     }
 
-    fn number<T: std::str::FromStr>(&self, key: &str, min: T, max: T) -> ApiResult<Option<T>>
+    fn number<T>(&self, key: &str, min: T, max: T) -> ApiResult<Option<T>>
     where
-        T: PartialOrd + std::fmt::Display + Copy,
+        T: std::str::FromStr + PartialOrd + std::fmt::Display + Copy,
     {
         let Some(v) = self.0.get(key) else {
             return Ok(None);
@@ -128,7 +136,11 @@ impl Params {
 
     /// `from` and `to`; a range that ends before it starts is a 422.
     fn dates(&self) -> ApiResult<DateRange> {
-        let from = self.0.get("from").map(|s| parse_date("from", s)).transpose()?;
+        let from = self
+            .0
+            .get("from")
+            .map(|s| parse_date("from", s))
+            .transpose()?;
         let to = self.0.get("to").map(|s| parse_date("to", s)).transpose()?;
         if let (Some(f), Some(t)) = (from, to) {
             if f > t {
@@ -172,7 +184,10 @@ pub(crate) async fn healthz(State(state): State<AppState>) -> ApiResult<Json<Val
 /// `GET /metrics`: Prometheus text.
 pub(crate) async fn metrics(State(state): State<AppState>) -> Response {
     (
-        [(header::CONTENT_TYPE, "text/plain; version=0.0.4; charset=utf-8")],
+        [(
+            header::CONTENT_TYPE,
+            "text/plain; version=0.0.4; charset=utf-8",
+        )],
         state.inner.metrics.render(),
     )
         .into_response()
@@ -185,14 +200,21 @@ pub(crate) async fn openapi() -> Response {
 
 /// Unknown route: 404.
 pub(crate) async fn not_found(req: Request) -> ApiError {
-    ApiError::new(StatusCode::NOT_FOUND, format!("no route for {} {}", req.method(), req.uri().path()))
+    ApiError::new(
+        StatusCode::NOT_FOUND,
+        format!("no route for {} {}", req.method(), req.uri().path()),
+    )
 }
 
 /// Known route, wrong method: 405.
 pub(crate) async fn method_not_allowed(req: Request) -> ApiError {
     ApiError::new(
         StatusCode::METHOD_NOT_ALLOWED,
-        format!("method {} is not allowed on {}", req.method(), req.uri().path()),
+        format!(
+            "method {} is not allowed on {}",
+            req.method(),
+            req.uri().path()
+        ),
     )
 }
 
@@ -214,7 +236,11 @@ pub(crate) async fn code(
     if req.text.trim().is_empty() {
         return Err(ApiError::bad_request("text is empty"));
     }
-    let date = req.date.as_deref().map(|d| parse_date("date", d)).transpose()?;
+    let date = req
+        .date
+        .as_deref()
+        .map(|d| parse_date("date", d))
+        .transpose()?;
     let json = blocking(move || {
         let mut article = Article::new("request", req.text, Location::new("request", 1));
         article.date = date;
@@ -233,7 +259,8 @@ fn code_to_jsonl(state: &AppState, article: &Article) -> ApiResult<String> {
     let mut dedup = Deduplicator::new(false);
     for s in &coding.sentences {
         for (n, event) in s.coding.events.iter().enumerate() {
-            let mut record = EventRecord::new(article, s.index, &s.parsed.text, s.start_char, event, n);
+            let mut record =
+                EventRecord::new(article, s.index, &s.parsed.text, s.start_char, event, n);
             record.plover_mode = dyad_pipeline::auxiliary_mode(&s.parsed, event);
             if dedup.keep(&record) {
                 writer
@@ -292,25 +319,36 @@ impl ArticleResult {
         }
     }
 
-    fn to_json(&self, index: usize) -> Value {
-        let mut v = json!({
-            "index": index,
-            "id": self.id,
-            "status": self.status.name(),
-            "events": self.events,
-        });
-        if let (Some(e), Some(obj)) = (&self.error, v.as_object_mut()) {
-            obj.insert("error".into(), Value::String(e.clone()));
+    fn to_json(&self, index: usize) -> ResultOut<'_> {
+        ResultOut {
+            index,
+            id: self.id.as_deref(),
+            status: self.status.name(),
+            events: self.events,
+            error: self.error.as_deref(),
         }
-        v
     }
 }
 
+/// One line of the response of `POST /v1/articles` (keys in this order).
+#[derive(Serialize)]
+struct ResultOut<'a> {
+    index: usize,
+    id: Option<&'a str>,
+    status: &'static str,
+    events: usize,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    error: Option<&'a str>,
+}
+
 /// Checks one article of the request; `Err` is the reason to reject it.
-fn article_input(value: Value, coder_version: &str) -> Result<ArticleInput, (Option<String>, String)> {
+fn article_input(
+    value: Value,
+    coder_version: &str,
+) -> Result<ArticleInput, (Option<String>, String)> {
     let id_hint = value.get("id").and_then(Value::as_str).map(str::to_string);
-    let req: ArticleRequest =
-        serde_json::from_value(value).map_err(|e| (id_hint.clone(), format!("not an article: {e}")))?;
+    let req: ArticleRequest = serde_json::from_value(value)
+        .map_err(|e| (id_hint.clone(), format!("not an article: {e}")))?;
     if req.text.trim().is_empty() {
         return Err((req.id, "text is empty".into()));
     }
@@ -349,20 +387,36 @@ pub(crate) async fn articles(
     let items = match value {
         Value::Array(items) => items,
         Value::Object(_) => vec![value],
-        _ => return Err(ApiError::bad_request("the body must be an article object or an array of them")),
+        _ => {
+            return Err(ApiError::bad_request(
+                "the body must be an article object or an array of them",
+            ))
+        }
     };
     let results = blocking(move || ingest(&state, items)).await?;
     let all_rejected =
         !results.is_empty() && results.iter().all(|r| r.status == ArticleStatus::Rejected);
-    let status = if all_rejected { StatusCode::UNPROCESSABLE_ENTITY } else { StatusCode::OK };
-    let list: Vec<Value> = results.iter().enumerate().map(|(i, r)| r.to_json(i)).collect();
-    let mut body = json!({ "results": list });
-    if all_rejected {
-        if let Some(obj) = body.as_object_mut() {
-            obj.insert("error".into(), Value::String("no article could be stored".into()));
-        }
+    let status = if all_rejected {
+        StatusCode::UNPROCESSABLE_ENTITY
+    } else {
+        StatusCode::OK
+    };
+    #[derive(Serialize)]
+    struct IngestOut<'a> {
+        #[serde(skip_serializing_if = "Option::is_none")]
+        error: Option<&'static str>,
+        results: Vec<ResultOut<'a>>,
     }
-    Ok((status, Json(body)).into_response())
+    let out = IngestOut {
+        error: all_rejected.then_some("no article could be stored"),
+        results: results
+            .iter()
+            .enumerate()
+            .map(|(i, r)| r.to_json(i))
+            .collect(),
+    };
+    let body = serde_json::to_vec(&out).map_err(|e| ApiError::internal(e.to_string()))?;
+    Ok((status, [(header::CONTENT_TYPE, "application/json")], body).into_response())
 }
 
 /// Codes the articles and stores them in one transaction; when that fails on an article,
@@ -377,7 +431,10 @@ fn ingest(state: &AppState, items: Vec<Value>) -> ApiResult<Vec<ArticleResult>> 
                 let coding = inner.pipeline.code_text(&input.text, input.date);
                 for s in coding.sentences {
                     for event in s.coding.events {
-                        input.events.push(EventInput { sentence: input.sentences.len(), event });
+                        input.events.push(EventInput {
+                            sentence: input.sentences.len(),
+                            event,
+                        });
                     }
                     input.sentences.push(s.parsed.text);
                 }
@@ -393,10 +450,11 @@ fn ingest(state: &AppState, items: Vec<Value>) -> ApiResult<Vec<ArticleResult>> 
             .lock()
             .map_err(|_| ApiError::internal("the store writer is unusable after a failure"))?;
         let batch: Vec<ArticleInput> = inputs.iter().map(|(_, a)| a.clone()).collect();
-        let outcomes: Vec<Result<IngestOutcome, dyad_store::Error>> = match writer.ingest_batch(&batch) {
-            Ok(outcomes) => outcomes.into_iter().map(Ok).collect(),
-            Err(_) => batch.iter().map(|a| writer.ingest(a)).collect(),
-        };
+        let outcomes: Vec<Result<IngestOutcome, dyad_store::Error>> =
+            match writer.ingest_batch(&batch) {
+                Ok(outcomes) => outcomes.into_iter().map(Ok).collect(),
+                Err(_) => batch.iter().map(|a| writer.ingest(a)).collect(),
+            };
         for ((i, input), outcome) in inputs.iter().zip(outcomes) {
             let result = match outcome {
                 Ok(o) => ArticleResult {
@@ -432,20 +490,36 @@ fn ingest(state: &AppState, items: Vec<Value>) -> ApiResult<Vec<ArticleResult>> 
     Ok(results)
 }
 
-fn event_json(e: &StoredEvent) -> Value {
-    json!({
-        "id": e.id.0,
-        "date": e.date.to_string(),
-        "source": e.source,
-        "target": e.target,
-        "code": e.code,
-        "root": e.root,
-        "quad_class": e.quad.map(QuadClass::number),
-        "goldstein": e.goldstein,
-        "mentions": e.mentions,
-        "sources": e.sources,
-        "articles": e.articles,
-    })
+/// A stored event as the API writes it (keys in this order).
+#[derive(Serialize)]
+struct EventOut<'a> {
+    id: i64,
+    date: String,
+    source: &'a str,
+    target: &'a str,
+    code: &'a str,
+    root: Option<u8>,
+    quad_class: Option<u8>,
+    goldstein: Option<f64>,
+    mentions: u64,
+    sources: u64,
+    articles: u64,
+}
+
+fn event_json(e: &StoredEvent) -> EventOut<'_> {
+    EventOut {
+        id: e.id.0,
+        date: e.date.to_string(),
+        source: &e.source,
+        target: &e.target,
+        code: &e.code,
+        root: e.root,
+        quad_class: e.quad.map(QuadClass::number),
+        goldstein: e.goldstein,
+        mentions: e.mentions,
+        sources: e.sources,
+        articles: e.articles,
+    }
 }
 
 /// `GET /v1/events`: filtered events, one page at a time.
@@ -455,7 +529,10 @@ pub(crate) async fn events(
 ) -> ApiResult<Json<Value>> {
     let p = Params::new(
         query,
-        &["actor", "source", "target", "country", "code", "root", "quad", "from", "to", "limit", "cursor"],
+        &[
+            "actor", "source", "target", "country", "code", "root", "quad", "from", "to", "limit",
+            "cursor",
+        ],
     )?;
     let q = EventQuery {
         actor: p.text("actor")?,
@@ -464,7 +541,9 @@ pub(crate) async fn events(
         country: p.text("country")?,
         code: p.text("code")?,
         root: p.number::<u8>("root", 1, 20)?,
-        quad: p.number::<u8>("quad", 1, 4)?.and_then(QuadClass::from_number),
+        quad: p
+            .number::<u8>("quad", 1, 4)?
+            .and_then(QuadClass::from_number),
         dates: p.dates()?,
         limit: p.number::<usize>("limit", 1, MAX_LIMIT)?.unwrap_or(100),
         after: p
@@ -473,11 +552,18 @@ pub(crate) async fn events(
             .transpose()?,
     };
     let page = blocking(move || Ok(reader(&state)?.events(&q)?)).await?;
-    let events: Vec<Value> = page.events.iter().map(event_json).collect();
-    Ok(Json(json!({
-        "events": events,
-        "next_cursor": page.next.map(|c| c.to_string()),
-    })))
+    #[derive(Serialize)]
+    struct PageOut<'a> {
+        events: Vec<EventOut<'a>>,
+        next_cursor: Option<String>,
+    }
+    let out = PageOut {
+        events: page.events.iter().map(event_json).collect(),
+        next_cursor: page.next.map(|c| c.to_string()),
+    };
+    Ok(Json(
+        serde_json::to_value(&out).map_err(|e| ApiError::internal(e.to_string()))?,
+    ))
 }
 
 /// `GET /v1/dyads`: the busiest dyads of a period.
@@ -528,7 +614,8 @@ pub(crate) async fn series(
     };
     let dates = p.dates()?;
     let (s, t) = (source.to_ascii_uppercase(), target.to_ascii_uppercase());
-    let buckets = blocking(move || Ok(reader(&state)?.dyad_series(&s, &t, interval, dates)?)).await?;
+    let buckets =
+        blocking(move || Ok(reader(&state)?.dyad_series(&s, &t, interval, dates)?)).await?;
     let list: Vec<Value> = buckets
         .iter()
         .map(|b| {
@@ -561,7 +648,8 @@ mod tests {
         assert_eq!(ok.date, Some(Date::new(2024, 3, 5).unwrap()));
         let (_, reason) = article_input(json!({"id": "a", "text": ""}), "v1").unwrap_err();
         assert_eq!(reason, "text is empty");
-        let (id, reason) = article_input(json!({"id": "b", "text": "x", "date": "2023-02-30"}), "v1").unwrap_err();
+        let (id, reason) =
+            article_input(json!({"id": "b", "text": "x", "date": "2023-02-30"}), "v1").unwrap_err();
         assert_eq!(id.as_deref(), Some("b"));
         assert!(reason.starts_with("date:"), "{reason}");
         let (_, reason) = article_input(json!({"id": "c"}), "v1").unwrap_err();
@@ -571,6 +659,9 @@ mod tests {
     #[test]
     fn the_openapi_document_is_json() {
         let v: Value = serde_json::from_str(OPENAPI).unwrap();
-        assert_eq!(v["openapi"].as_str().map(|s| s.starts_with("3.0")), Some(true));
+        assert_eq!(
+            v["openapi"].as_str().map(|s| s.starts_with("3.0")),
+            Some(true)
+        );
     }
 }

@@ -8,15 +8,9 @@ use axum::response::{IntoResponse, Response};
 #[derive(Debug, thiserror::Error)]
 #[non_exhaustive]
 pub enum Error {
-    /// The dictionaries could not be loaded.
-    #[error("cannot load the dictionaries: {0}")]
-    Dictionaries(#[source] dyad_dict::Error),
-    /// The coder could not be built from the dictionaries.
-    #[error("cannot build the coder: {0}")]
-    Coder(#[source] dyad_coder::BuildError),
-    /// The text model (tagger, parser) could not be loaded.
-    #[error("cannot load the text model: {0}")]
-    Model(#[source] dyad_text::Error),
+    /// The pipeline (dictionaries, coder, text model) could not be built.
+    #[error("{0}")]
+    Pipeline(#[from] dyad_pipeline::BuildError),
     /// The event store failed (opening it, or taking its writer).
     #[error("{0}")]
     Store(#[from] dyad_store::Error),

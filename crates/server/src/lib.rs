@@ -24,7 +24,9 @@
 //! Errors are `{"error": message}`: 400 malformed JSON or parameters, 404 unknown route,
 //! 405 wrong method, 413 body over [`ServerConfig::body_limit`] (10 MiB by default), 422
 //! impossible date range or unknown interval, 500 internal, 503 past
-//! [`ServerConfig::request_timeout`] (30 s by default).
+//! [`ServerConfig::request_timeout`] (30 s by default). A timed-out ingest may still
+//! commit in the background (the store call is not cancelled); re-sending the articles is
+//! safe (same text and coder version: `unchanged`).
 //!
 //! # Example
 //!
@@ -109,22 +111,15 @@ pub struct PipelineOptions {
 /// Builds the text layer and coder as `dyad code` does; also returns the dictionary
 /// warnings (entries skipped), for the caller to show.
 pub fn build_pipeline(options: &PipelineOptions) -> Result<(Pipeline, Vec<String>), Error> {
-    let mut builder = dyad_dict::DictionaryBuilder::new();
-    if !options.no_default_dict {
-        builder.embedded_defaults();
-    }
-    for path in &options.dicts {
-        builder.native(path);
-    }
-    let dicts = builder.build().map_err(Error::Dictionaries)?;
-    let warnings = dicts.diagnostics().iter().map(ToString::to_string).collect();
-    let coder = dyad_coder::CoderBuilder::new()
-        .dictionaries(dicts)
-        .options(dyad_coder::CoderOptions::default())
-        .build()
-        .map_err(Error::Coder)?;
-    let model = dyad_text::Model::embedded().map_err(Error::Model)?;
-    Ok((Pipeline::new(model, coder), warnings))
+    let pipeline = Pipeline::with_dictionaries(&options.dicts, options.no_default_dict)?;
+    let warnings = pipeline
+        .coder()
+        .dictionaries()
+        .diagnostics()
+        .iter()
+        .map(ToString::to_string)
+        .collect();
+    Ok((pipeline, warnings))
 }
 
 /// What every request shares. Cheap to clone.
@@ -184,7 +179,10 @@ pub fn router(state: AppState) -> Router {
         .fallback(api::not_found)
         .method_not_allowed_fallback(api::method_not_allowed)
         .layer(DefaultBodyLimit::max(limit))
-        .layer(axum::middleware::from_fn_with_state(state.clone(), api::track))
+        .layer(axum::middleware::from_fn_with_state(
+            state.clone(),
+            api::track,
+        ))
         .with_state(state)
 }
 

@@ -97,7 +97,9 @@ impl Metrics {
     /// The Prometheus text exposition (format 0.0.4) of every metric.
     pub fn render(&self) -> String {
         let mut out = String::new();
-        out.push_str("# HELP dyad_http_requests_total HTTP requests answered, by route and status.\n");
+        out.push_str(
+            "# HELP dyad_http_requests_total HTTP requests answered, by route and status.\n",
+        );
         out.push_str("# TYPE dyad_http_requests_total counter\n");
         if let Ok(m) = self.requests.lock() {
             for ((route, status), n) in m.iter() {
@@ -108,7 +110,9 @@ impl Metrics {
                 );
             }
         }
-        out.push_str("# HELP dyad_http_request_duration_seconds Time to answer a request, by route.\n");
+        out.push_str(
+            "# HELP dyad_http_request_duration_seconds Time to answer a request, by route.\n",
+        );
         out.push_str("# TYPE dyad_http_request_duration_seconds histogram\n");
         if let Ok(m) = self.latency.lock() {
             for (route, h) in m.iter() {
@@ -159,7 +163,9 @@ impl Metrics {
 
 /// Escapes a label value (backslash, double quote, newline).
 fn escape(s: &str) -> String {
-    s.replace('\\', "\\\\").replace('"', "\\\"").replace('\n', "\\n")
+    s.replace('\\', "\\\\")
+        .replace('"', "\\\"")
+        .replace('\n', "\\n")
 }
 
 #[cfg(test)]

@@ -79,7 +79,8 @@ impl Reply {
 /// Sends one request (`Connection: close`) and reads the whole reply.
 fn request(addr: SocketAddr, method: &str, path: &str, body: &[u8]) -> Reply {
     let mut conn = TcpStream::connect(addr).unwrap();
-    conn.set_read_timeout(Some(Duration::from_secs(60))).unwrap();
+    conn.set_read_timeout(Some(Duration::from_secs(60)))
+        .unwrap();
     let head = format!(
         "{method} {path} HTTP/1.1\r\nHost: {addr}\r\nConnection: close\r\n\
          Content-Type: application/json\r\nContent-Length: {}\r\n\r\n",
@@ -97,14 +98,18 @@ fn request(addr: SocketAddr, method: &str, path: &str, body: &[u8]) -> Reply {
     let _ = conn.read_to_end(&mut raw);
     let _ = sending.join();
     let text = String::from_utf8(raw).unwrap();
-    let (head, body) = text.split_once("\r\n\r\n").unwrap_or_else(|| panic!("no reply head: {text:?}"));
+    let (head, body) = text
+        .split_once("\r\n\r\n")
+        .unwrap_or_else(|| panic!("no reply head: {text:?}"));
     let status: u16 = head
         .split(' ')
         .nth(1)
         .and_then(|s| s.parse().ok())
         .unwrap_or_else(|| panic!("bad status line: {head}"));
     assert!(
-        !head.to_ascii_lowercase().contains("transfer-encoding: chunked"),
+        !head
+            .to_ascii_lowercase()
+            .contains("transfer-encoding: chunked"),
         "this client reads only sized bodies"
     );
     Reply {
@@ -125,13 +130,20 @@ fn post(addr: SocketAddr, path: &str, body: &Value) -> Reply {
 fn assert_error(reply: &Reply, status: u16) {
     assert_eq!(reply.status, status, "{}", reply.body);
     assert!(reply.json()["error"].is_string(), "{}", reply.body);
-    assert!(reply.headers.to_ascii_lowercase().contains("content-type: application/json"));
+    assert!(reply
+        .headers
+        .to_ascii_lowercase()
+        .contains("content-type: application/json"));
 }
 
 #[test]
 fn code_returns_the_jsonl_event_and_stores_nothing() {
     let server = start(ServerConfig::default());
-    let reply = post(server.addr, "/v1/code", &json!({"text": SENTENCE, "date": "2024-03-05"}));
+    let reply = post(
+        server.addr,
+        "/v1/code",
+        &json!({"text": SENTENCE, "date": "2024-03-05"}),
+    );
     assert_eq!(reply.status, 200, "{}", reply.body);
     let v = reply.json();
     let events = v["events"].as_array().unwrap();
@@ -143,19 +155,28 @@ fn code_returns_the_jsonl_event_and_stores_nothing() {
     assert_eq!(e["date"], "2024-03-05");
     assert_eq!(e["text"], SENTENCE);
     // Keys in the JSON Lines order.
-    assert!(reply.body.starts_with(r#"{"events":[{"event_id":"#), "{}", reply.body);
+    assert!(
+        reply.body.starts_with(r#"{"events":[{"event_id":"#),
+        "{}",
+        reply.body
+    );
     // Nothing stored.
     let page = get(server.addr, "/v1/events").json();
     assert_eq!(page["events"].as_array().map(Vec::len), Some(0));
     // Same input, same bytes.
-    let again = post(server.addr, "/v1/code", &json!({"text": SENTENCE, "date": "2024-03-05"}));
+    let again = post(
+        server.addr,
+        "/v1/code",
+        &json!({"text": SENTENCE, "date": "2024-03-05"}),
+    );
     assert_eq!(again.body, reply.body);
 }
 
 #[test]
 fn ingested_articles_come_back_from_events_dyads_and_series() {
     let server = start(ServerConfig::default());
-    let article = json!({"id": "a1", "date": "2024-03-05", "title": "T", "source": "Wire", "text": SENTENCE});
+    let article =
+        json!({"id": "a1", "date": "2024-03-05", "title": "T", "source": "Wire", "text": SENTENCE});
     let reply = post(server.addr, "/v1/articles", &article);
     assert_eq!(reply.status, 200, "{}", reply.body);
     let r = reply.json();
@@ -167,21 +188,27 @@ fn ingested_articles_come_back_from_events_dyads_and_series() {
     let list = json!([
         article,
         {"id": "a2", "date": "2024-03-20", "text": SENTENCE},
-        {"id": "bad", "text": ""}
+        {"id": "bad", "text": ""},
+        {"id": "undated", "text": SENTENCE}
     ]);
     let reply = post(server.addr, "/v1/articles", &list);
     assert_eq!(reply.status, 200, "{}", reply.body);
-    let statuses: Vec<&str> = reply.json()["results"]
+    let results = reply.json();
+    let statuses: Vec<&str> = results["results"]
         .as_array()
         .unwrap()
         .iter()
         .map(|r| r["status"].as_str().unwrap_or(""))
-        .collect::<Vec<_>>()
-        .into_iter()
         .collect();
-    assert_eq!(statuses, ["unchanged", "inserted", "rejected"]);
+    assert_eq!(statuses, ["unchanged", "inserted", "rejected", "rejected"]);
+    let undated = results["results"][3]["error"].as_str().unwrap_or("");
+    assert!(undated.contains("no date"), "{undated}");
 
-    let page = get(server.addr, "/v1/events?actor=chn&from=2024-03-01&to=2024-03-31").json();
+    let page = get(
+        server.addr,
+        "/v1/events?actor=chn&from=2024-03-01&to=2024-03-31",
+    )
+    .json();
     let events = page["events"].as_array().unwrap();
     assert_eq!(events.len(), 2, "{page}");
     assert_eq!(events[0]["source"], "CHN");
@@ -194,11 +221,18 @@ fn ingested_articles_come_back_from_events_dyads_and_series() {
     let first = get(server.addr, "/v1/events?source=CHN&limit=1").json();
     assert_eq!(first["events"][0]["date"], "2024-03-05");
     let cursor = first["next_cursor"].as_str().unwrap().to_string();
-    let second = get(server.addr, &format!("/v1/events?source=CHN&limit=1&cursor={cursor}")).json();
+    let second = get(
+        server.addr,
+        &format!("/v1/events?source=CHN&limit=1&cursor={cursor}"),
+    )
+    .json();
     assert_eq!(second["events"][0]["date"], "2024-03-20");
     let third = get(
         server.addr,
-        &format!("/v1/events?source=CHN&limit=1&cursor={}", second["next_cursor"].as_str().unwrap_or("")),
+        &format!(
+            "/v1/events?source=CHN&limit=1&cursor={}",
+            second["next_cursor"].as_str().unwrap_or("")
+        ),
     );
     // The last page either has no cursor or an empty next page.
     if third.status == 200 {
@@ -206,23 +240,52 @@ fn ingested_articles_come_back_from_events_dyads_and_series() {
     } else {
         assert_error(&third, 400);
     }
-    assert_eq!(get(server.addr, "/v1/events?target=USA").json()["events"], json!([]));
+    assert_eq!(
+        get(server.addr, "/v1/events?target=USA").json()["events"],
+        json!([])
+    );
 
     let series = get(server.addr, "/v1/dyads/CHN/KOR/series?interval=month").json();
-    assert_eq!(series["buckets"].as_array().map(Vec::len), Some(1), "{series}");
+    assert_eq!(
+        series["buckets"].as_array().map(Vec::len),
+        Some(1),
+        "{series}"
+    );
     assert_eq!(series["buckets"][0]["start"], "2024-03-01");
     assert_eq!(series["buckets"][0]["events"], 2);
-    let daily = get(server.addr, "/v1/dyads/CHN/KOR/series?interval=day&from=2024-03-10").json();
-    assert_eq!(daily["buckets"].as_array().map(Vec::len), Some(1), "{daily}");
+    let daily = get(
+        server.addr,
+        "/v1/dyads/CHN/KOR/series?interval=day&from=2024-03-10",
+    )
+    .json();
+    assert_eq!(
+        daily["buckets"].as_array().map(Vec::len),
+        Some(1),
+        "{daily}"
+    );
     assert_eq!(daily["buckets"][0]["start"], "2024-03-20");
 
-    let top = get(server.addr, "/v1/dyads?from=2024-01-01&to=2024-12-31&by=mentions&limit=5").json();
+    let top = get(
+        server.addr,
+        "/v1/dyads?from=2024-01-01&to=2024-12-31&by=mentions&limit=5",
+    )
+    .json();
     assert_eq!(top["dyads"][0]["source"], "CHN", "{top}");
     assert_eq!(top["dyads"][0]["mentions"], 2);
 
     let metrics = get(server.addr, "/metrics").body;
-    assert!(metrics.contains("dyad_events_ingested_total 2\n"), "{metrics}");
-    assert!(metrics.contains("dyad_articles_ingested_total{status=\"unchanged\"} 1\n"), "{metrics}");
+    assert!(
+        metrics.contains("dyad_events_ingested_total 2\n"),
+        "{metrics}"
+    );
+    assert!(
+        metrics.contains("dyad_articles_ingested_total{status=\"unchanged\"} 1\n"),
+        "{metrics}"
+    );
+    assert!(
+        metrics.contains("dyad_articles_ingested_total{status=\"rejected\"} 2\n"),
+        "{metrics}"
+    );
 }
 
 #[test]
@@ -232,12 +295,28 @@ fn bad_requests_get_json_errors_with_the_right_status() {
     assert_error(&request(addr, "POST", "/v1/code", b"{\"text\": "), 400);
     assert_error(&request(addr, "POST", "/v1/articles", b"[{]"), 400);
     assert_error(&post(addr, "/v1/code", &json!({"date": "2024-01-01"})), 400);
-    assert_error(&post(addr, "/v1/code", &json!({"text": SENTENCE, "date": "2023-02-30"})), 400);
+    assert_error(
+        &post(
+            addr,
+            "/v1/code",
+            &json!({"text": SENTENCE, "date": "2023-02-30"}),
+        ),
+        400,
+    );
     assert_error(&post(addr, "/v1/articles", &json!("text")), 400);
-    assert_error(&post(addr, "/v1/articles", &json!({"id": "x", "text": " "})), 422);
+    assert_error(
+        &post(addr, "/v1/articles", &json!({"id": "x", "text": " "})),
+        422,
+    );
     assert_error(&get(addr, "/v1/events?from=2024-02-01&to=2024-01-01"), 422);
     assert_error(&get(addr, "/v1/dyads?from=2024-02-01&to=2024-01-01"), 422);
-    assert_error(&get(addr, "/v1/dyads/CHN/KOR/series?from=2024-02-01&to=2024-01-01"), 422);
+    assert_error(
+        &get(
+            addr,
+            "/v1/dyads/CHN/KOR/series?from=2024-02-01&to=2024-01-01",
+        ),
+        422,
+    );
     assert_error(&get(addr, "/v1/dyads/CHN/KOR/series?interval=year"), 422);
     assert_error(&get(addr, "/v1/events?root=21"), 400);
     assert_error(&get(addr, "/v1/events?limit=0"), 400);
@@ -262,8 +341,14 @@ fn bodies_over_the_limit_get_413() {
         ..ServerConfig::default()
     });
     let text = "x".repeat(200);
-    assert_error(&post(small.addr, "/v1/articles", &json!({"text": text})), 413);
-    assert_eq!(post(small.addr, "/v1/code", &json!({"text": SENTENCE})).status, 200);
+    assert_error(
+        &post(small.addr, "/v1/articles", &json!({"text": text})),
+        413,
+    );
+    assert_eq!(
+        post(small.addr, "/v1/code", &json!({"text": SENTENCE})).status,
+        200
+    );
 }
 
 #[test]
@@ -276,14 +361,22 @@ fn health_metrics_index_and_openapi() {
     let metrics = get(server.addr, "/metrics");
     assert_eq!(metrics.status, 200);
     assert!(metrics.headers.contains("text/plain"));
-    assert!(metrics.body.contains("# TYPE dyad_http_requests_total counter"));
+    assert!(metrics
+        .body
+        .contains("# TYPE dyad_http_requests_total counter"));
     assert!(
-        metrics.body.contains("dyad_http_requests_total{route=\"/healthz\",status=\"200\"} 1\n"),
+        metrics
+            .body
+            .contains("dyad_http_requests_total{route=\"/healthz\",status=\"200\"} 1\n"),
         "{}",
         metrics.body
     );
-    assert!(metrics.body.contains("dyad_http_requests_total{route=\"unmatched\",status=\"404\"} 1\n"));
-    assert!(metrics.body.contains("dyad_http_request_duration_seconds_bucket{route=\"/healthz\",le=\"+Inf\"} 1\n"));
+    assert!(metrics
+        .body
+        .contains("dyad_http_requests_total{route=\"unmatched\",status=\"404\"} 1\n"));
+    assert!(metrics
+        .body
+        .contains("dyad_http_request_duration_seconds_bucket{route=\"/healthz\",le=\"+Inf\"} 1\n"));
 
     let index = get(server.addr, "/").json();
     assert!(index["routes"].as_array().is_some_and(|r| r.len() >= 8));
@@ -291,7 +384,9 @@ fn health_metrics_index_and_openapi() {
     let doc = get(server.addr, "/v1/openapi.json");
     assert_eq!(doc.status, 200);
     let doc = doc.json();
-    assert!(doc["openapi"].as_str().is_some_and(|v| v.starts_with("3.0")));
+    assert!(doc["openapi"]
+        .as_str()
+        .is_some_and(|v| v.starts_with("3.0")));
     for route in [
         "/v1/code",
         "/v1/articles",
@@ -302,7 +397,10 @@ fn health_metrics_index_and_openapi() {
         "/metrics",
         "/v1/openapi.json",
     ] {
-        assert!(doc["paths"][route].is_object(), "openapi.json lacks {route}");
+        assert!(
+            doc["paths"][route].is_object(),
+            "openapi.json lacks {route}"
+        );
     }
 }
 

@@ -6,8 +6,7 @@ use std::path::{Path, PathBuf};
 use std::process::ExitCode;
 
 use anyhow::Context as _;
-use dyad_coder::{CoderBuilder, CoderOptions, Outcome};
-use dyad_dict::DictionaryBuilder;
+use dyad_coder::{CoderBuilder, Outcome};
 use dyad_io::output::{AtomicFile, Deduplicator, EventRecord, OutputFormat, WriterOptions};
 use dyad_io::{
     format_event_line, merge_story_events, Article, EventLineOptions, LineContext, ReadOptions,
@@ -370,24 +369,11 @@ pub(crate) fn code_article(pipeline: &Pipeline, article: &Article) -> Vec<Senten
 /// The pipeline of the raw-text commands: the embedded text model, and a coder over the
 /// default dictionaries (unless `no_default_dict`) plus the `extra` `.dyad` files.
 pub(crate) fn build_pipeline(extra: &[PathBuf], no_default_dict: bool) -> anyhow::Result<Pipeline> {
-    let mut builder = DictionaryBuilder::new();
-    if !no_default_dict {
-        builder.embedded_defaults();
-    }
-    for path in extra {
-        builder.native(path);
-    }
-    let dicts = builder.build().context("cannot load the dictionaries")?;
-    for d in dicts.diagnostics() {
+    let pipeline = Pipeline::with_dictionaries(extra, no_default_dict)?;
+    for d in pipeline.coder().dictionaries().diagnostics() {
         eprintln!("warning: {d}");
     }
-    let coder = CoderBuilder::new()
-        .dictionaries(dicts)
-        .options(CoderOptions::default())
-        .build()
-        .context("cannot build the coder")?;
-    let model = dyad_text::Model::embedded().context("cannot load the text model")?;
-    Ok(Pipeline::new(model, coder))
+    Ok(pipeline)
 }
 
 #[cfg(test)]

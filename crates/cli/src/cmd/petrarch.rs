@@ -23,7 +23,11 @@ pub struct DictFiles<'a> {
 }
 
 /// Loads `files` from `dir`; prints the first dictionary diagnostics as warnings.
-pub fn load_dictionaries(dir: &Path, files: &DictFiles<'_>, strict: bool) -> anyhow::Result<Dictionaries> {
+pub fn load_dictionaries(
+    dir: &Path,
+    files: &DictFiles<'_>,
+    strict: bool,
+) -> anyhow::Result<Dictionaries> {
     let mut b = DictionaryBuilder::new();
     b.strict(strict);
     b.verbs(dir.join(files.verbs.context("no verb dictionary is named")?));
@@ -57,8 +61,11 @@ pub fn load_dictionaries(dir: &Path, files: &DictFiles<'_>, strict: bool) -> any
 /// Coder options from PETRARCH options. PETRARCH-1/TABARI verb dictionaries split actor
 /// codes written with `/` into one actor per code, as PETRARCH-1 does.
 pub fn coder_options(o: &CodingOptions, dicts: &Dictionaries) -> CoderOptions {
-    let split_slash_codes =
-        dicts.verbs().blocks().first().is_some_and(|blk| blk.syntax == VerbSyntax::Tabari);
+    let split_slash_codes = dicts
+        .verbs()
+        .blocks()
+        .first()
+        .is_some_and(|blk| blk.syntax == VerbSyntax::Tabari);
     CoderOptions {
         require_dyad: o.require_dyad,
         new_actor_length: o.new_actor_length,

@@ -125,7 +125,10 @@ pub fn run(args: Args) -> anyhow::Result<ExitCode> {
     // Check every argument before touching the store.
     let plan = Plan::new(args.query)?;
     if !args.db.is_file() {
-        anyhow::bail!("no event store at {} (`dyad ingest` creates one)", args.db.display());
+        anyhow::bail!(
+            "no event store at {} (`dyad ingest` creates one)",
+            args.db.display()
+        );
     }
     let store = Store::open(&args.db)
         .with_context(|| format!("cannot open the store {}", args.db.display()))?;
@@ -169,9 +172,9 @@ impl Plan {
                     "day" => Interval::Day,
                     "week" => Interval::Week,
                     "month" => Interval::Month,
-                    other => anyhow::bail!(
-                        "unknown interval {other:?}: expected day, week or month"
-                    ),
+                    other => {
+                        anyhow::bail!("unknown interval {other:?}: expected day, week or month")
+                    }
                 },
                 dates: date_range(&dates)?,
             },
@@ -180,7 +183,9 @@ impl Plan {
                 by: match by.as_str() {
                     "events" => RankBy::Events,
                     "mentions" => RankBy::Mentions,
-                    other => anyhow::bail!("unknown ranking {other:?}: expected events or mentions"),
+                    other => {
+                        anyhow::bail!("unknown ranking {other:?}: expected events or mentions")
+                    }
                 },
                 limit: check_limit(limit)?,
             },
@@ -191,9 +196,10 @@ impl Plan {
                     }
                 }
                 let quad = match e.quad {
-                    Some(q) => Some(QuadClass::from_number(q).with_context(|| {
-                        format!("--quad {q} is not a quad class (1 to 4)")
-                    })?),
+                    Some(q) => Some(
+                        QuadClass::from_number(q)
+                            .with_context(|| format!("--quad {q} is not a quad class (1 to 4)"))?,
+                    ),
                     None => None,
                 };
                 let after = match &e.cursor {
@@ -380,7 +386,10 @@ fn round(x: f64, digits: i32) -> f64 {
 
 fn check_limit(limit: usize) -> anyhow::Result<usize> {
     if limit == 0 || limit > dyad_store::MAX_LIMIT {
-        anyhow::bail!("--limit {limit} is not between 1 and {}", dyad_store::MAX_LIMIT);
+        anyhow::bail!(
+            "--limit {limit} is not between 1 and {}",
+            dyad_store::MAX_LIMIT
+        );
     }
     Ok(limit)
 }
@@ -390,7 +399,11 @@ fn parse_date(flag: &str, s: &str) -> anyhow::Result<Date> {
 }
 
 fn date_range(d: &Dates) -> anyhow::Result<DateRange> {
-    let from = d.from.as_deref().map(|s| parse_date("--from", s)).transpose()?;
+    let from = d
+        .from
+        .as_deref()
+        .map(|s| parse_date("--from", s))
+        .transpose()?;
     let to = d.to.as_deref().map(|s| parse_date("--to", s)).transpose()?;
     if let (Some(f), Some(t)) = (from, to) {
         if f > t {
@@ -436,9 +449,17 @@ impl Table {
             }
             Format::Csv => {
                 let line = |cells: Vec<String>| {
-                    cells.iter().map(|c| csv_field(c)).collect::<Vec<_>>().join(",")
+                    cells
+                        .iter()
+                        .map(|c| csv_field(c))
+                        .collect::<Vec<_>>()
+                        .join(",")
                 };
-                writeln!(out, "{}", line(self.headers.iter().map(|h| h.to_string()).collect()))?;
+                writeln!(
+                    out,
+                    "{}",
+                    line(self.headers.iter().map(|h| h.to_string()).collect())
+                )?;
                 for row in &self.rows {
                     writeln!(out, "{}", line(row.iter().map(cell).collect()))?;
                 }
@@ -447,9 +468,14 @@ impl Table {
                 let cells: Vec<Vec<String>> = self
                     .rows
                     .iter()
-                    .map(|r| r.iter().map(|v| cell(v).replace(['\n', '\r', '\t'], " ")).collect())
+                    .map(|r| {
+                        r.iter()
+                            .map(|v| cell(v).replace(['\n', '\r', '\t'], " "))
+                            .collect()
+                    })
                     .collect();
-                let mut widths: Vec<usize> = self.headers.iter().map(|h| h.chars().count()).collect();
+                let mut widths: Vec<usize> =
+                    self.headers.iter().map(|h| h.chars().count()).collect();
                 for row in &cells {
                     for (w, c) in widths.iter_mut().zip(row) {
                         *w = (*w).max(c.chars().count());
@@ -516,9 +542,13 @@ mod tests {
             to: Some(to.into()),
         };
         assert!(date_range(&d("2024-01-01", "2024-02-01")).is_ok());
-        let err = date_range(&d("2024-03-01", "2024-02-01")).unwrap_err().to_string();
+        let err = date_range(&d("2024-03-01", "2024-02-01"))
+            .unwrap_err()
+            .to_string();
         assert!(err.contains("after"), "{err}");
-        let err = date_range(&d("2024-13-01", "2024-02-01")).unwrap_err().to_string();
+        let err = date_range(&d("2024-13-01", "2024-02-01"))
+            .unwrap_err()
+            .to_string();
         assert!(err.contains("--from"), "{err}");
     }
 
