@@ -78,7 +78,8 @@ impl Context for Ctx<'_, '_, '_> {
     }
 
     fn is_compound(&self, h: usize) -> bool {
-        self.r.resolve(h).iter().filter(|a| !a.is_null()).count() >= 2
+        self.r
+            .with_resolved(h, |found| found.iter().filter(|a| !a.is_null()).count() >= 2)
     }
 }
 
@@ -213,7 +214,7 @@ fn find_hits(inner: &Inner, v: &View<'_>) -> Vec<Hit> {
                     start: i,
                     end,
                     kind: HitKind::Agent {
-                        code: m.entry.code.to_string(),
+                        code: String::from(&*m.entry.code),
                         prefix: m.entry.placement == dyad_dict::AgentPlacement::Prefix,
                     },
                     entry: m.entry.at.clone(),
@@ -446,7 +447,8 @@ fn first_actor_after(
 ) -> Vec<Actor> {
     let v = r.v;
     let mut fallback: Vec<Actor> = Vec::new();
-    let mut done: FxHashSet<usize> = FxHashSet::default();
+    // Phrase heads already tried: a handful per clause, so a list beats a hash set.
+    let mut done: Vec<usize> = Vec::new();
     for &t in clause.iter().filter(|&&t| t >= after) {
         // Dictionary actors, or (with new_actor_length) any noun phrase head.
         let candidate = r.hits.get(t).is_some()
@@ -456,28 +458,39 @@ fn first_actor_after(
             continue;
         }
         let h = r.np_head(t);
-        if !done.insert(h) || skipped(h) {
+        if done.contains(&h) {
             continue;
         }
-        let found = r.resolve(h);
-        // A group is passed over only when all its actors are excluded (the source itself).
-        let all_excluded = found
-            .iter()
-            .filter(|a| !a.is_null())
-            .all(|a| exclude.contains(a.code.as_str()));
-        let good: Vec<Actor> = if all_excluded {
-            Vec::new()
-        } else {
-            found.into_iter().filter(|a| !a.is_null()).collect()
-        };
-        if good.iter().any(|a| !a.null_actor) {
-            return good
-                .into_iter()
-                .filter(|a| !a.null_actor || !a.code.starts_with("---"))
-                .collect();
+        done.push(h);
+        if skipped(h) {
+            continue;
         }
-        if fallback.is_empty() && !good.is_empty() {
-            fallback = good;
+        // Some(actors): the answer; None: look further (maybe after setting `fallback`).
+        let answer = r.with_resolved(h, |found| {
+            // A group is passed over only when all its actors are excluded (the source).
+            let all_excluded = found
+                .iter()
+                .filter(|a| !a.is_null())
+                .all(|a| exclude.contains(a.code.as_str()));
+            if all_excluded {
+                return None;
+            }
+            let good = || found.iter().filter(|a| !a.is_null());
+            if good().any(|a| !a.null_actor) {
+                return Some(
+                    good()
+                        .filter(|a| !a.null_actor || !a.code.starts_with("---"))
+                        .cloned()
+                        .collect(),
+                );
+            }
+            if fallback.is_empty() {
+                fallback = good().cloned().collect();
+            }
+            None
+        });
+        if let Some(actors) = answer {
+            return actors;
         }
     }
     fallback
@@ -491,20 +504,23 @@ fn first_actor_before(
     exclude: &FxHashSet<&str>,
 ) -> Vec<Actor> {
     let v = r.v;
-    let mut done: FxHashSet<usize> = FxHashSet::default();
+    let mut done: Vec<usize> = Vec::new();
     for t in 0..before.min(v.len()) {
         if v.masked[t] || r.hits.get(t).is_none() {
             continue;
         }
         let h = r.np_head(t);
-        if !done.insert(h) {
+        if done.contains(&h) {
             continue;
         }
-        let good: Vec<Actor> = r
-            .resolve(h)
-            .into_iter()
-            .filter(|a| !a.null_actor && !exclude.contains(a.code.as_str()))
-            .collect();
+        done.push(h);
+        let good: Vec<Actor> = r.with_resolved(h, |found| {
+            found
+                .iter()
+                .filter(|a| !a.null_actor && !exclude.contains(a.code.as_str()))
+                .cloned()
+                .collect()
+        });
         if !good.is_empty() {
             return good;
         }
@@ -802,7 +818,7 @@ fn code_verb(
     let present = cx.ids.present.as_slice();
     let mut report = VerbReport {
         tokens: (m.start, m.end),
-        verb: m.entry.base.to_string(),
+        verb: String::from(&*m.entry.base),
         code: String::new(),
         pattern: None,
         rejection: None,
@@ -897,7 +913,7 @@ fn code_verb(
         };
     }
     report.code = code.to_string();
-    report.pattern = chosen.as_ref().map(|(p, _)| p.text.to_string());
+    report.pattern = chosen.as_ref().map(|(p, _)| String::from(&*p.text));
     if code.is_null() {
         report.rejection = Some(Rejection::NullCode);
         return (report, None);
@@ -1177,7 +1193,7 @@ fn make_event(
         verb_tokens: (m.start, m.end),
         verb_span: s.char_span(m.start, m.end.saturating_sub(1).max(m.start)),
         pattern: pattern
-            .map(|p| p.text.to_string())
+            .map(|p| String::from(&*p.text))
             .unwrap_or_else(|| format!("{} [{}]", m.entry.base, m.entry.code)),
         pattern_entry: Some(
             pattern

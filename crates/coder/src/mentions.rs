@@ -8,6 +8,8 @@
 //! ("lawmakers in Fornost and Gondor" → `FORLEG`, `GONLEG`); conjuncts add more actors
 //! ("Danish media and government" → `DNKMED`, `DNKGOV`).
 
+use std::cell::RefCell;
+
 use dyad_types::SourceRef;
 
 use crate::view::View;
@@ -170,6 +172,9 @@ pub(crate) struct Resolver<'v, 'a> {
     pub(crate) v: &'v View<'a>,
     pub(crate) hits: &'v Hits,
     pub(crate) opts: ResolveOpts,
+    /// What [`Resolver::resolve`] found for each phrase head so far: a phrase resolves the
+    /// same way every time it is asked about (the verbs of a sentence share their actors).
+    memo: RefCell<Vec<Option<Vec<Actor>>>>,
 }
 
 /// What a noun phrase resolved to, before conjuncts are added.
@@ -181,7 +186,12 @@ struct Own {
 
 impl<'v, 'a> Resolver<'v, 'a> {
     pub(crate) fn new(v: &'v View<'a>, hits: &'v Hits, opts: ResolveOpts) -> Resolver<'v, 'a> {
-        Resolver { v, hits, opts }
+        Resolver {
+            v,
+            hits,
+            opts,
+            memo: RefCell::new(vec![None; v.len()]),
+        }
     }
 
     /// Climbs from a token to the head of the noun phrase it names.
@@ -200,7 +210,20 @@ impl<'v, 'a> Resolver<'v, 'a> {
 
     /// All actors of the phrase headed by `h`, conjuncts included.
     pub(crate) fn resolve(&self, h: usize) -> Vec<Actor> {
-        self.resolve_depth(h, 0)
+        self.with_resolved(h, <[Actor]>::to_vec)
+    }
+
+    /// Calls `f` with [`Resolver::resolve`]'s actors of `h`, without copying them.
+    pub(crate) fn with_resolved<R>(&self, h: usize, f: impl FnOnce(&[Actor]) -> R) -> R {
+        if let Some(Some(found)) = self.memo.borrow().get(h) {
+            return f(found);
+        }
+        let found = self.resolve_depth(h, 0);
+        let out = f(&found);
+        if let Some(slot) = self.memo.borrow_mut().get_mut(h) {
+            *slot = Some(found);
+        }
+        out
     }
 
     fn resolve_depth(&self, h: usize, depth: usize) -> Vec<Actor> {

@@ -94,6 +94,8 @@ pub(crate) struct View<'a> {
     pub(crate) children: Children,
     /// Lower-case relations.
     pub(crate) rels: Vec<Cow<'a, str>>,
+    /// Where each relation's base ends (before its `:subtype`, or its length).
+    base_ends: Vec<usize>,
     /// Tokens removed by the comma rule (their words neither code nor name actors).
     pub(crate) masked: Vec<bool>,
 }
@@ -123,6 +125,10 @@ impl<'a> View<'a> {
                     Cow::Borrowed(t.deprel.as_str())
                 }
             })
+            .collect::<Vec<Cow<'a, str>>>();
+        let base_ends = rels
+            .iter()
+            .map(|r| r.bytes().position(|b| b == b':').unwrap_or(r.len()))
             .collect();
         View {
             s,
@@ -131,6 +137,7 @@ impl<'a> View<'a> {
             heads,
             children,
             rels,
+            base_ends,
             masked: vec![false; n],
         }
     }
@@ -154,7 +161,8 @@ impl<'a> View<'a> {
     /// The relation without its subtype (`nsubj:pass` → `nsubj`).
     pub(crate) fn base_rel(&self, i: usize) -> &str {
         let r = self.rel(i);
-        r.split(':').next().unwrap_or(r)
+        let end = self.base_ends.get(i).copied().unwrap_or(r.len());
+        r.get(..end).unwrap_or(r)
     }
 
     pub(crate) fn is_verb(&self, i: usize) -> bool {

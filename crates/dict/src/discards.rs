@@ -1,6 +1,6 @@
 //! Discard lists: sentence and story filters; details on [`Discards`].
 
-use std::collections::HashMap;
+use crate::fx::FxHashMap;
 use std::sync::Arc;
 
 use dyad_types::SourceRef;
@@ -49,9 +49,9 @@ pub struct DiscardEntry {
 pub struct Discards {
     entries: Vec<DiscardEntry>,
     /// Multi-word entries and whole single words, by first word.
-    by_first: HashMap<Box<str>, Vec<u32>>,
+    by_first: FxHashMap<Box<str>, Vec<u32>>,
     /// Single-word stems, by the stem.
-    stems: HashMap<Box<str>, Vec<u32>>,
+    stems: FxHashMap<Box<str>, Vec<u32>>,
 }
 
 /// Splits sentence text into uppercase words for discard and issue matching: blanks

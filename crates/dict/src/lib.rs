@@ -129,6 +129,7 @@ mod builder;
 mod defaults;
 mod discards;
 mod error;
+mod fx;
 mod issues;
 mod lines;
 mod native;

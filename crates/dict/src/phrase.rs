@@ -1,6 +1,9 @@
 //! Word normalisation and a phrase index keyed by first word (longest match first).
 
-use std::collections::HashMap;
+use std::collections::HashSet;
+use std::hash::{BuildHasherDefault, Hasher};
+
+use crate::fx::{FxHashMap, FxHasher};
 
 /// Normalises one token the way dictionary words are stored: ASCII letters uppercased,
 /// everything else kept.
@@ -95,8 +98,22 @@ struct Stored<T> {
 /// (where a later entry overwrites an earlier one), the last loaded among equals.
 #[derive(Clone, Debug)]
 pub(crate) struct PhraseIndex<T> {
-    buckets: HashMap<Box<str>, Vec<Stored<T>>>,
+    buckets: FxHashMap<Box<str>, Vec<Stored<T>>>,
+    /// [`pair_key`] of the first two words of every phrase of two words or more: where a
+    /// sentence's two words are not among them, only one-word phrases can match there.
+    pairs: HashSet<u64, BuildHasherDefault<FxHasher>>,
+    /// True after [`PhraseIndex::finish`] (and no insert since): buckets are longest first.
+    sorted: bool,
     count: usize,
+}
+
+/// A key for two consecutive words (distinct pairs may share one: it only rules out).
+fn pair_key(first: &str, second: &str) -> u64 {
+    let mut h = FxHasher::default();
+    h.write(first.as_bytes());
+    h.write_u8(0xff);
+    h.write(second.as_bytes());
+    h.finish()
 }
 
 impl<T> Default for PhraseIndex<T> {
@@ -108,7 +125,9 @@ impl<T> Default for PhraseIndex<T> {
 impl<T> PhraseIndex<T> {
     pub(crate) fn new() -> PhraseIndex<T> {
         PhraseIndex {
-            buckets: HashMap::new(),
+            buckets: FxHashMap::default(),
+            pairs: HashSet::default(),
+            sorted: false,
             count: 0,
         }
     }
@@ -123,6 +142,9 @@ impl<T> PhraseIndex<T> {
     pub(crate) fn insert_with_gaps(&mut self, words: Vec<Box<str>>, gaps: Vec<bool>, value: T) {
         let Some(first) = words.first() else { return };
         let key = first.clone();
+        if let Some(second) = words.get(1) {
+            self.pairs.insert(pair_key(first, second));
+        }
         let gaps = if gaps.iter().any(|g| *g) {
             gaps.into_boxed_slice()
         } else {
@@ -134,6 +156,7 @@ impl<T> PhraseIndex<T> {
             value,
         });
         self.count += 1;
+        self.sorted = false;
     }
 
     /// Sorts every bucket longest first (stable); call once after the last insert.
@@ -142,6 +165,7 @@ impl<T> PhraseIndex<T> {
             bucket.reverse();
             bucket.sort_by_key(|s| std::cmp::Reverse(s.words.len()));
         }
+        self.sorted = true;
     }
 
     /// Number of words in the longest phrase stored.
@@ -171,6 +195,21 @@ impl<T> PhraseIndex<T> {
     ) -> impl Iterator<Item = (usize, &'a T)> + 't {
         let rest = tokens.get(start..).unwrap_or(&[]);
         let bucket = rest.first().and_then(|w| self.buckets.get(w.as_ref()));
+        // Skip the phrases of two words or more (they come first) when the next word
+        // cannot continue any of them.
+        let bucket = bucket.map(|b| {
+            let multi = b.first().is_some_and(|s| s.words.len() > 1);
+            let pair_known = || match rest {
+                [a, b, ..] => self.pairs.contains(&pair_key(a.as_ref(), b.as_ref())),
+                _ => false,
+            };
+            if !multi || !self.sorted || pair_known() {
+                b.as_slice()
+            } else {
+                let singles = b.iter().position(|s| s.words.len() < 2).unwrap_or(b.len());
+                b.get(singles..).unwrap_or(&[])
+            }
+        });
         bucket.into_iter().flatten().filter_map(move |s| {
             let n = s.words.len();
             let ok = rest.len() >= n

@@ -195,7 +195,7 @@ pub struct VerbDictionary {
     pub(crate) blocks: Vec<VerbBlock>,
     pub(crate) entries: Vec<VerbEntry>,
     /// Head word of every form → the forms whose head it is, in load order.
-    pub(crate) by_head: HashMap<Box<str>, Vec<FormRef>>,
+    pub(crate) by_head: crate::fx::FxHashMap<Box<str>, Vec<FormRef>>,
     pub(crate) synsets: Vec<Synset>,
     pub(crate) synset_names: HashMap<Box<str>, SynsetId>,
     transformations: Vec<Transformation>,

@@ -1,0 +1,101 @@
+//! A fast, non-cryptographic hasher for the dictionaries' word-keyed lookup tables, after
+//! the "Fx" hash of rustc and Firefox: each machine word of input is mixed in with one
+//! rotate, one xor and one multiply.
+//!
+//! The tables are keyed by dictionary words and looked up with sentence words, never data
+//! an attacker chooses to collide, so the standard library's DoS-resistant SipHash buys
+//! nothing here and costs most of a short-word lookup. The hasher has no random seed, so a
+//! table's layout is the same run to run (no lookup result depends on it either way).
+
+use std::collections::HashMap;
+use std::hash::{BuildHasherDefault, Hasher};
+
+/// `HashMap` with [`FxHasher`].
+pub(crate) type FxHashMap<K, V> = HashMap<K, V, BuildHasherDefault<FxHasher>>;
+
+const SEED: u64 = 0x51_7c_c1_b7_27_22_0a_95;
+
+/// The Fx hasher (deterministic: no random seed).
+#[derive(Clone, Copy, Default)]
+pub(crate) struct FxHasher {
+    hash: u64,
+}
+
+impl FxHasher {
+    #[inline]
+    fn add(&mut self, word: u64) {
+        self.hash = (self.hash.rotate_left(5) ^ word).wrapping_mul(SEED);
+    }
+}
+
+impl Hasher for FxHasher {
+    #[inline]
+    fn write(&mut self, bytes: &[u8]) {
+        let mut chunks = bytes.chunks_exact(8);
+        for c in &mut chunks {
+            let mut w = [0u8; 8];
+            w.copy_from_slice(c);
+            self.add(u64::from_le_bytes(w));
+        }
+        let rest = chunks.remainder();
+        if !rest.is_empty() {
+            let mut w = [0u8; 8];
+            w[..rest.len()].copy_from_slice(rest);
+            self.add(u64::from_le_bytes(w));
+        }
+    }
+
+    #[inline]
+    fn write_u8(&mut self, i: u8) {
+        self.add(u64::from(i));
+    }
+
+    #[inline]
+    fn write_u32(&mut self, i: u32) {
+        self.add(u64::from(i));
+    }
+
+    #[inline]
+    fn write_u64(&mut self, i: u64) {
+        self.add(i);
+    }
+
+    #[inline]
+    fn write_usize(&mut self, i: usize) {
+        self.add(i as u64);
+    }
+
+    #[inline]
+    fn finish(&self) -> u64 {
+        self.hash
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn maps_find_keys_and_hashing_is_deterministic() {
+        let mut m: FxHashMap<Box<str>, u32> = FxHashMap::default();
+        for (i, w) in ["ITHILIEN", "RHUN", "A", "", "MINAS MORGUL", "ÉOWYN"]
+            .iter()
+            .enumerate()
+        {
+            m.insert((*w).into(), i as u32);
+        }
+        assert_eq!(m.get("MINAS MORGUL"), Some(&4));
+        assert_eq!(m.get(""), Some(&3));
+        assert_eq!(m.get("ÉOWYN"), Some(&5));
+        assert_eq!(m.get("MINAS"), None);
+        let h = |s: &str| {
+            let mut h = FxHasher::default();
+            h.write(s.as_bytes());
+            h.finish()
+        };
+        assert_eq!(h("RHUN"), h("RHUN"));
+        assert_ne!(h("RHUN"), h("RHUD"));
+        // Words that differ only after the first 8 bytes still hash apart.
+        assert_ne!(h("ABCDEFGHX"), h("ABCDEFGHY"));
+    }
+}
