@@ -111,8 +111,19 @@ impl Pipeline {
         for path in extra {
             builder.native(path);
         }
+        // PETRARCH's comma rule masks short comma-delimited clauses because its patterns
+        // cannot tell an attribution (", an official said") from a participle clause
+        // (", calling on X to ..."); over a dependency parse the structure tells them apart.
+        let options = dyad_coder::CoderOptions {
+            comma_min: 0,
+            comma_max: 0,
+            comma_emin: 0,
+            comma_emax: 0,
+            ..dyad_coder::CoderOptions::default()
+        };
         let coder = dyad_coder::CoderBuilder::new()
             .dictionaries(builder.build()?)
+            .options(options)
             .build()?;
         Ok(Pipeline::new(Model::embedded()?, coder))
     }
