@@ -26,7 +26,7 @@
 use dyad_dict::{DiscardScope, EventCode, VerbMatch, VerbSyntax};
 use dyad_types::{ActorMention, Event, ParsedSentence};
 
-use crate::fx::FxHashSet;
+use dyad_dict::fx::FxHashSet;
 use crate::lists::TextWords;
 use crate::matcher::{match_side, Bindings, Compiled, Context, WordId};
 use crate::mentions::{core, Actor, Hit, HitKind, Hits, ResolveOpts, Resolver};

@@ -54,7 +54,6 @@
 #![deny(missing_docs)]
 
 mod engine;
-mod fx;
 mod lists;
 mod matcher;
 mod mentions;

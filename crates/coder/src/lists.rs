@@ -7,7 +7,7 @@
 
 use dyad_dict::{DiscardEntry, Discards};
 
-use crate::fx::FxHashMap;
+use dyad_dict::fx::FxHashMap;
 
 /// The words of `text` as [`dyad_dict::text_words`] splits them, as byte ranges of one
 /// upper-case buffer (so a sentence costs two allocations, not one per word).

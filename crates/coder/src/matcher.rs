@@ -19,7 +19,7 @@ use std::sync::Arc;
 use dyad_dict::{Element, EventCode, Pattern, SynsetId, Term, VerbDictionary};
 use dyad_types::SourceRef;
 
-use crate::fx::FxHashMap;
+use dyad_dict::fx::FxHashMap;
 
 /// An interned upper-case word.
 pub(crate) type WordId = u32;

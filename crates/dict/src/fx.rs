@@ -5,19 +5,22 @@
 //! The tables are keyed by dictionary words and looked up with sentence words, never data
 //! an attacker chooses to collide, so the standard library's DoS-resistant SipHash buys
 //! nothing here and costs most of a short-word lookup. The hasher has no random seed, so a
-//! table's layout is the same run to run (no lookup result depends on it either way).
+//! table's layout is the same run to run (no lookup result depends on it either way). The
+//! coder keys its own word tables with it too.
 
-use std::collections::HashMap;
+use std::collections::{HashMap, HashSet};
 use std::hash::{BuildHasherDefault, Hasher};
 
 /// `HashMap` with [`FxHasher`].
-pub(crate) type FxHashMap<K, V> = HashMap<K, V, BuildHasherDefault<FxHasher>>;
+pub type FxHashMap<K, V> = HashMap<K, V, BuildHasherDefault<FxHasher>>;
+/// `HashSet` with [`FxHasher`].
+pub type FxHashSet<T> = HashSet<T, BuildHasherDefault<FxHasher>>;
 
 const SEED: u64 = 0x51_7c_c1_b7_27_22_0a_95;
 
 /// The Fx hasher (deterministic: no random seed).
 #[derive(Clone, Copy, Default)]
-pub(crate) struct FxHasher {
+pub struct FxHasher {
     hash: u64,
 }
 

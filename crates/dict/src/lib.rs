@@ -129,7 +129,7 @@ mod builder;
 mod defaults;
 mod discards;
 mod error;
-mod fx;
+pub mod fx;
 mod issues;
 mod lines;
 mod native;
