@@ -1,5 +1,6 @@
 //! The bundled pipeline: tagger, lemmatizer and parser loaded from one model file.
 
+use std::borrow::Cow;
 use std::path::Path;
 use std::sync::{Arc, OnceLock};
 
@@ -13,6 +14,10 @@ use crate::{tokenize, Error, Result};
 
 /// Magic bytes and format version at the start of every model file.
 pub(crate) const MAGIC: &[u8; 8] = b"DYADTX01";
+
+/// The largest uncompressed model accepted: a bound on what a corrupt or hostile file can
+/// make the loader allocate.
+const MAX_MODEL_BYTES: usize = 256 << 20;
 
 /// The model committed with the crate (trained by `dyad train` on UD English EWT).
 static EMBEDDED: &[u8] = include_bytes!("../models/en_ewt.bin");
@@ -50,13 +55,10 @@ impl Model {
             .map_err(|e| Error::Model(format!("embedded model: {e}")))
     }
 
-    /// Decode a model from the bytes `dyad train` writes.
+    /// Decode a model from the bytes `dyad train` writes (zlib-compressed; uncompressed
+    /// model bytes are accepted too).
     pub fn from_bytes(bytes: &[u8]) -> Result<Model> {
-        if bytes.len() < MAGIC.len() || &bytes[..MAGIC.len()] != MAGIC {
-            return Err(Error::Model(
-                "not a dyad text model (bad magic or version)".into(),
-            ));
-        }
+        let bytes = unpack(bytes)?;
         let mut r = Reader::new(&bytes[MAGIC.len()..]);
         let tagger = Tagger::read(&mut r)?;
         let lemma = Lemmatizer::read(&mut r)?;
@@ -195,13 +197,9 @@ impl Model {
     }
 
     /// Shrink model bytes by dropping quantised weights below `tagger_min` (tagger) and
-    /// `parser_min` (parser) in absolute value; the result is again a model file.
+    /// `parser_min` (parser) in absolute value; the result is again a (compressed) model file.
     pub fn prune_bytes(bytes: &[u8], tagger_min: i16, parser_min: i16) -> Result<Vec<u8>> {
-        if bytes.len() < MAGIC.len() || &bytes[..MAGIC.len()] != MAGIC {
-            return Err(Error::Model(
-                "not a dyad text model (bad magic or version)".into(),
-            ));
-        }
+        let bytes = unpack(bytes)?;
         let mut r = Reader::new(&bytes[MAGIC.len()..]);
         let mut w = Writer::default();
         w.buf.extend_from_slice(MAGIC);
@@ -211,7 +209,7 @@ impl Model {
         if !r.at_end() {
             return Err(Error::Model("corrupt model data: trailing bytes".into()));
         }
-        Ok(w.buf)
+        Ok(miniz_oxide::deflate::compress_to_vec_zlib(&w.buf, 9))
     }
 
     /// Serialise the parts into the model file format.
@@ -223,6 +221,25 @@ impl Model {
         w.buf.extend_from_slice(parser);
         w.buf
     }
+}
+
+/// The uncompressed model bytes of a model file: inflated from zlib, or passed through when
+/// they already start with the magic.
+fn unpack(bytes: &[u8]) -> Result<Cow<'_, [u8]>> {
+    let raw = if bytes.starts_with(MAGIC) {
+        Cow::Borrowed(bytes)
+    } else {
+        let inflated =
+            miniz_oxide::inflate::decompress_to_vec_zlib_with_limit(bytes, MAX_MODEL_BYTES)
+                .map_err(|e| Error::Model(format!("not a dyad text model ({:?})", e.status)))?;
+        Cow::Owned(inflated)
+    };
+    if !raw.starts_with(MAGIC) {
+        return Err(Error::Model(
+            "not a dyad text model (bad magic or version)".into(),
+        ));
+    }
+    Ok(raw)
 }
 
 /// A past participle (`VBN`) with an active subject and no auxiliary is a simple past

@@ -286,9 +286,9 @@ mod tests {
         std::fs::create_dir_all(&dir).unwrap();
         let path = dir.join("extra.dyad");
         std::fs::write(&path, "one").unwrap();
-        let one = coder_version(&[path.clone()]).unwrap();
+        let one = coder_version(std::slice::from_ref(&path)).unwrap();
         std::fs::write(&path, "two").unwrap();
-        let two = coder_version(&[path.clone()]).unwrap();
+        let two = coder_version(std::slice::from_ref(&path)).unwrap();
         assert_ne!(one, two);
         assert_ne!(one, coder_version(&[]).unwrap());
         let _ = std::fs::remove_dir_all(&dir);
