@@ -26,12 +26,12 @@
 use dyad_dict::{DiscardScope, EventCode, VerbMatch, VerbSyntax};
 use dyad_types::{ActorMention, Event, ParsedSentence};
 
-use dyad_dict::fx::FxHashSet;
 use crate::lists::TextWords;
 use crate::matcher::{match_side, Bindings, Compiled, Context, WordId};
 use crate::mentions::{core, Actor, Hit, HitKind, Hits, ResolveOpts, Resolver};
 use crate::view::{Folded, View};
 use crate::{Coding, Inner, Outcome, Rejection, VerbReport};
+use dyad_dict::fx::FxHashSet;
 
 struct Ctx<'r, 'v, 'a> {
     r: &'r Resolver<'v, 'a>,
@@ -78,8 +78,9 @@ impl Context for Ctx<'_, '_, '_> {
     }
 
     fn is_compound(&self, h: usize) -> bool {
-        self.r
-            .with_resolved(h, |found| found.iter().filter(|a| !a.is_null()).count() >= 2)
+        self.r.with_resolved(h, |found| {
+            found.iter().filter(|a| !a.is_null()).count() >= 2
+        })
     }
 }
 

@@ -862,7 +862,9 @@ fn file_stores_persist_and_check_their_version() {
         "{e}"
     );
 
-    let missing_dir = std::env::temp_dir().join("dyad-store-no-such-dir").join("x.db");
+    let missing_dir = std::env::temp_dir()
+        .join("dyad-store-no-such-dir")
+        .join("x.db");
     let e = Store::open(&missing_dir).err().unwrap();
     assert!(matches!(e.kind(), ErrorKind::Open { .. }), "{e}");
     assert!(e.to_string().contains("dyad-store-no-such-dir"), "{e}");

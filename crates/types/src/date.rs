@@ -29,7 +29,11 @@ impl Date {
         if !(1..=12).contains(&month) || day == 0 || day > days_in_month(year, month) {
             return Err(DateError::Impossible(year, month, day));
         }
-        Ok(Date { year, month: month as u8, day: day as u8 })
+        Ok(Date {
+            year,
+            month: month as u8,
+            day: day as u8,
+        })
     }
 
     /// Reads `YYYYMMDD` (PETRARCH sentence dates).
@@ -143,16 +147,34 @@ mod tests {
 
     #[test]
     fn reads_the_layouts_dictionaries_and_inputs_use() {
-        assert_eq!(Date::parse_yyyymmdd("19950101").unwrap(), Date::new(1995, 1, 1).unwrap());
-        assert_eq!(Date::parse_yymmdd("050101").unwrap(), Date::new(2005, 1, 1).unwrap());
-        assert_eq!(Date::parse_yymmdd("950101").unwrap(), Date::new(1995, 1, 1).unwrap());
-        assert_eq!(Date::parse_iso("2023-10-19T12:00:00Z").unwrap().to_string(), "2023-10-19");
+        assert_eq!(
+            Date::parse_yyyymmdd("19950101").unwrap(),
+            Date::new(1995, 1, 1).unwrap()
+        );
+        assert_eq!(
+            Date::parse_yymmdd("050101").unwrap(),
+            Date::new(2005, 1, 1).unwrap()
+        );
+        assert_eq!(
+            Date::parse_yymmdd("950101").unwrap(),
+            Date::new(1995, 1, 1).unwrap()
+        );
+        assert_eq!(
+            Date::parse_iso("2023-10-19T12:00:00Z").unwrap().to_string(),
+            "2023-10-19"
+        );
     }
 
     #[test]
     fn rejects_impossible_and_malformed_dates() {
-        assert!(matches!(Date::parse_yyyymmdd("20140230"), Err(DateError::Impossible(..))));
-        assert!(matches!(Date::parse_yyyymmdd("2014023"), Err(DateError::Malformed(..))));
+        assert!(matches!(
+            Date::parse_yyyymmdd("20140230"),
+            Err(DateError::Impossible(..))
+        ));
+        assert!(matches!(
+            Date::parse_yyyymmdd("2014023"),
+            Err(DateError::Malformed(..))
+        ));
         assert!(Date::parse_iso("yesterday").is_err());
         assert!(Date::new(2000, 2, 29).is_ok());
         assert!(Date::new(1900, 2, 29).is_err());

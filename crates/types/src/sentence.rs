@@ -3,7 +3,9 @@ use serde::{Deserialize, Serialize};
 use crate::Date;
 
 /// A half-open range `[start, end)` of character (Unicode scalar) offsets into a text.
-#[derive(Clone, Copy, Debug, Default, PartialEq, Eq, PartialOrd, Ord, Hash, Serialize, Deserialize)]
+#[derive(
+    Clone, Copy, Debug, Default, PartialEq, Eq, PartialOrd, Ord, Hash, Serialize, Deserialize,
+)]
 pub struct CharSpan {
     /// First character.
     pub start: usize,
@@ -88,7 +90,11 @@ impl ParsedSentence {
 
     /// 0-based indices of the dependents of token `i` (0-based), in order.
     pub fn dependents(&self, i: usize) -> impl Iterator<Item = usize> + '_ {
-        self.tokens.iter().enumerate().filter(move |(_, t)| t.head == i + 1).map(|(j, _)| j)
+        self.tokens
+            .iter()
+            .enumerate()
+            .filter(move |(_, t)| t.head == i + 1)
+            .map(|(j, _)| j)
     }
 
     /// The character span covering tokens `first..=last`, when both have spans.
@@ -105,7 +111,9 @@ impl Tree {
         let mut out = Vec::new();
         let mut stack = vec![n];
         while let Some(k) = stack.pop() {
-            let Some(node) = self.nodes.get(k) else { continue };
+            let Some(node) = self.nodes.get(k) else {
+                continue;
+            };
             if let Some(t) = node.token {
                 out.push(t);
             }
