@@ -35,8 +35,14 @@ enum Command {
     Ingest(cmd::ingest::Args),
     /// Ask an event store: dyad series, top dyads, events, mentions.
     Query(cmd::query::Args),
+    /// Write the events of an event store as Parquet files partitioned by month.
+    Export(cmd::export::Args),
+    /// Measure raw text → events throughput on one and several threads, and peak memory.
+    Bench(cmd::bench::Args),
     /// Serve the HTTP JSON API over an event store (`--db`), on 127.0.0.1:8080 by default.
     Serve(cmd::serve::Args),
+    /// Store the seed article and a bundled sample, then serve the dashboard on `/`.
+    Demo(cmd::demo::Args),
 }
 
 fn main() -> ExitCode {
@@ -51,7 +57,10 @@ fn main() -> ExitCode {
         Command::Dict(a) => cmd::dict::run(a),
         Command::Ingest(a) => cmd::ingest::run(a),
         Command::Query(a) => cmd::query::run(a),
+        Command::Export(a) => cmd::export::run(a),
         Command::Serve(a) => cmd::serve::run(a),
+        Command::Demo(a) => cmd::demo::run(a),
+        Command::Bench(a) => cmd::bench::run(a),
     };
     match result {
         Ok(code) => code,

@@ -58,22 +58,18 @@ fn fixture_store(name: &str) -> (PathBuf, PathBuf, PathBuf) {
     std::fs::write(&file, ARTICLES).expect("write fixture");
     let db = dir.join("events.db");
     let out = dyad(&["ingest", path(&file), "--db", path(&db), "--threads", "2"]);
-    // The undated article is stored; its event is skipped with a warning.
+    // The undated article is stored with its event, which has no date.
     let err = stderr(&out);
-    assert!(
-        err.contains("warning: 1 events of 1 undated articles"),
-        "{err}"
-    );
     let (code, summary) = ingest(&file, &db);
     assert_eq!(code, Some(0));
     assert_eq!(
         summary,
-        "ingest: articles=3 inserted=0 replaced=0 unchanged=3 events=4 rejected=0"
+        "ingest: articles=3 inserted=0 replaced=0 unchanged=3 events=5 undated=0 rejected=0"
     );
     let first = err.lines().last().unwrap_or("");
     assert!(
         first.starts_with(
-            "ingest: articles=3 inserted=3 replaced=0 unchanged=0 events=4 rejected=0 seconds="
+            "ingest: articles=3 inserted=3 replaced=0 unchanged=0 events=5 undated=1 rejected=0 seconds="
         ),
         "{err}"
     );
@@ -108,7 +104,7 @@ fn ingest_counts_and_reingest_is_idempotent_or_replaces() {
     assert_eq!(code, Some(0));
     assert_eq!(
         summary,
-        "ingest: articles=1 inserted=0 replaced=1 unchanged=0 events=1 rejected=0"
+        "ingest: articles=1 inserted=0 replaced=1 unchanged=0 events=1 undated=0 rejected=0"
     );
     let top = query(&db, &["top", "--format", "csv"]);
     assert_eq!(
@@ -131,7 +127,7 @@ fn ingest_counts_and_reingest_is_idempotent_or_replaces() {
     let err = stderr(&out);
     assert!(
         err.lines().last().unwrap_or("").starts_with(
-            "ingest: articles=3 inserted=0 replaced=3 unchanged=0 events=4 rejected=0 seconds="
+            "ingest: articles=3 inserted=0 replaced=3 unchanged=0 events=5 undated=1 rejected=0 seconds="
         ),
         "{err}"
     );
@@ -152,7 +148,7 @@ fn rejected_records_give_exit_code_3() {
     assert_eq!(code, Some(3));
     assert_eq!(
         summary,
-        "ingest: articles=1 inserted=1 replaced=0 unchanged=0 events=1 rejected=1"
+        "ingest: articles=1 inserted=1 replaced=0 unchanged=0 events=1 undated=0 rejected=1"
     );
     let _ = std::fs::remove_dir_all(&dir);
 }

@@ -17,8 +17,8 @@ use dyad_io::output::{Deduplicator, EventRecord, EventWriter as _, JsonlWriter};
 use dyad_io::{Article, Location};
 use dyad_ontology::QuadClass;
 use dyad_store::{
-    ArticleInput, DateRange, EventInput, EventQuery, IngestOutcome, Interval, RankBy, Reader,
-    StoredEvent, MAX_LIMIT,
+    ArticleInput, DateRange, EventInput, EventQuery, IngestOutcome, Interval, Mention, RankBy,
+    Reader, StoredEvent, MAX_LIMIT,
 };
 use dyad_types::Date;
 
@@ -157,11 +157,12 @@ fn reader(state: &AppState) -> ApiResult<Reader> {
     state.inner.store.reader().map_err(ApiError::from)
 }
 
-/// `GET /`: the routes, for people who open the server in a browser.
+/// `GET /v1`: the routes.
 pub(crate) async fn index() -> Json<Value> {
     Json(json!({
         "service": "dyad",
         "version": env!("CARGO_PKG_VERSION"),
+        "dashboard": "/",
         "routes": [
             "POST /v1/code",
             "POST /v1/articles",
@@ -302,7 +303,7 @@ struct ArticleRequest {
 }
 
 /// One article's line in the response of `POST /v1/articles`.
-struct ArticleResult {
+pub(crate) struct ArticleResult {
     id: Option<String>,
     status: ArticleStatus,
     events: usize,
@@ -326,6 +327,31 @@ impl ArticleResult {
             status: self.status.name(),
             events: self.events,
             error: self.error.as_deref(),
+        }
+    }
+}
+
+/// What became of one article given to [`AppState::ingest_articles`].
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct IngestReport {
+    /// The article's id (given, or `fnv-` + the hash of its text); `None` when the value
+    /// was not an article and had no `id`.
+    pub id: Option<String>,
+    /// Inserted, replaced, unchanged or rejected.
+    pub status: ArticleStatus,
+    /// Events coded from it (0 when rejected).
+    pub events: usize,
+    /// Why it was rejected.
+    pub error: Option<String>,
+}
+
+impl From<ArticleResult> for IngestReport {
+    fn from(r: ArticleResult) -> IngestReport {
+        IngestReport {
+            id: r.id,
+            status: r.status,
+            events: r.events,
+            error: r.error,
         }
     }
 }
@@ -421,7 +447,7 @@ pub(crate) async fn articles(
 
 /// Codes the articles and stores them in one transaction; when that fails on an article,
 /// stores them one by one so that each gets its own status.
-fn ingest(state: &AppState, items: Vec<Value>) -> ApiResult<Vec<ArticleResult>> {
+pub(crate) fn ingest(state: &AppState, items: Vec<Value>) -> ApiResult<Vec<ArticleResult>> {
     let inner = &state.inner;
     let mut results: Vec<Option<ArticleResult>> = Vec::with_capacity(items.len());
     let mut inputs: Vec<(usize, ArticleInput)> = Vec::new();
@@ -455,6 +481,8 @@ fn ingest(state: &AppState, items: Vec<Value>) -> ApiResult<Vec<ArticleResult>> 
                 Ok(outcomes) => outcomes.into_iter().map(Ok).collect(),
                 Err(_) => batch.iter().map(|a| writer.ingest(a)).collect(),
             };
+        // Whatever was committed, cached aggregates may now be out of date.
+        inner.cache.invalidate();
         for ((i, input), outcome) in inputs.iter().zip(outcomes) {
             let result = match outcome {
                 Ok(o) => ArticleResult {
@@ -494,7 +522,8 @@ fn ingest(state: &AppState, items: Vec<Value>) -> ApiResult<Vec<ArticleResult>> 
 #[derive(Serialize)]
 struct EventOut<'a> {
     id: i64,
-    date: String,
+    /// Null for an event stored without a date.
+    date: Option<String>,
     source: &'a str,
     target: &'a str,
     code: &'a str,
@@ -504,12 +533,81 @@ struct EventOut<'a> {
     mentions: u64,
     sources: u64,
     articles: u64,
+    /// Only with `evidence=true`: the first mention, or null when there is none.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    evidence: Option<Option<EvidenceOut<'a>>>,
+}
+
+/// Largest page `GET /v1/events` returns with `evidence=true` (one more query per event).
+const MAX_EVIDENCE_LIMIT: usize = 500;
+
+/// The words of a sentence that named an actor or the verb.
+#[derive(Serialize)]
+struct SpanOut {
+    text: Option<String>,
+    span: Option<[usize; 2]>,
+}
+
+/// The first mention of an event: where it was read and what the coder saw.
+#[derive(Serialize)]
+struct EvidenceOut<'a> {
+    article: &'a str,
+    title: &'a str,
+    url: &'a str,
+    outlet: &'a str,
+    sentence: usize,
+    text: &'a str,
+    source: SpanOut,
+    verb: SpanOut,
+    target: SpanOut,
+    pattern: &'a str,
+    pattern_entry: Option<String>,
+}
+
+/// The characters `span` covers in `text` (spans count Unicode scalar values); `None`
+/// when the span is unknown or does not fit in the text.
+fn span_out(text: &str, span: Option<dyad_types::CharSpan>) -> SpanOut {
+    let Some(span) = span else {
+        return SpanOut {
+            text: None,
+            span: None,
+        };
+    };
+    let words: Option<String> = (span.start <= span.end)
+        .then(|| {
+            text.chars()
+                .skip(span.start)
+                .take(span.end - span.start)
+                .collect()
+        })
+        .filter(|w: &String| w.chars().count() == span.end - span.start);
+    SpanOut {
+        span: words.is_some().then_some([span.start, span.end]),
+        text: words,
+    }
+}
+
+fn evidence_json(m: &Mention) -> EvidenceOut<'_> {
+    let text = m.sentence_text.as_str();
+    EvidenceOut {
+        article: &m.article,
+        title: &m.title,
+        url: &m.url,
+        outlet: &m.outlet,
+        sentence: m.sentence,
+        text,
+        source: span_out(text, m.event.source.span),
+        verb: span_out(text, m.event.verb_span),
+        target: span_out(text, m.event.target.span),
+        pattern: &m.event.pattern,
+        pattern_entry: m.event.pattern_entry.as_ref().map(ToString::to_string),
+    }
 }
 
 fn event_json(e: &StoredEvent) -> EventOut<'_> {
     EventOut {
         id: e.id.0,
-        date: e.date.to_string(),
+        date: e.date.get().map(|d| d.to_string()),
         source: &e.source,
         target: &e.target,
         code: &e.code,
@@ -519,6 +617,7 @@ fn event_json(e: &StoredEvent) -> EventOut<'_> {
         mentions: e.mentions,
         sources: e.sources,
         articles: e.articles,
+        evidence: None,
     }
 }
 
@@ -531,7 +630,7 @@ pub(crate) async fn events(
         query,
         &[
             "actor", "source", "target", "country", "code", "root", "quad", "from", "to", "limit",
-            "cursor",
+            "cursor", "evidence",
         ],
     )?;
     let q = EventQuery {
@@ -551,14 +650,52 @@ pub(crate) async fn events(
             .map(|c| c.parse().map_err(ApiError::from))
             .transpose()?,
     };
-    let page = blocking(move || Ok(reader(&state)?.events(&q)?)).await?;
+    let with_evidence = match p.text("evidence")?.as_deref() {
+        None | Some("false") => false,
+        Some("true") => true,
+        Some(other) => {
+            return Err(ApiError::bad_request(format!(
+                "parameter \"evidence\" must be true or false, not {other:?}"
+            )))
+        }
+    };
+    if with_evidence && q.limit > MAX_EVIDENCE_LIMIT {
+        return Err(ApiError::bad_request(format!(
+            "with evidence=true, limit must be at most {MAX_EVIDENCE_LIMIT}"
+        )));
+    }
+    let (page, evidence) = state
+        .read(move |r| {
+            let page = r.events(&q)?;
+            let mut evidence = Vec::new();
+            if with_evidence {
+                for e in &page.events {
+                    let first = r.mentions(e.id)?.into_iter().next();
+                    evidence.push(first);
+                }
+            }
+            Ok((page, evidence))
+        })
+        .await?;
     #[derive(Serialize)]
     struct PageOut<'a> {
         events: Vec<EventOut<'a>>,
         next_cursor: Option<String>,
     }
     let out = PageOut {
-        events: page.events.iter().map(event_json).collect(),
+        events: page
+            .events
+            .iter()
+            .enumerate()
+            .map(|(i, e)| {
+                let mut out = event_json(e);
+                if with_evidence {
+                    out.evidence =
+                        Some(evidence.get(i).and_then(Option::as_ref).map(evidence_json));
+                }
+                out
+            })
+            .collect(),
         next_cursor: page.next.map(|c| c.to_string()),
     };
     Ok(Json(
@@ -570,7 +707,7 @@ pub(crate) async fn events(
 pub(crate) async fn dyads(
     State(state): State<AppState>,
     query: Result<Query<Vec<(String, String)>>, QueryRejection>,
-) -> ApiResult<Json<Value>> {
+) -> ApiResult<Response> {
     let p = Params::new(query, &["from", "to", "by", "limit"])?;
     let dates = p.dates()?;
     let by = match p.text("by")?.as_deref() {
@@ -583,15 +720,21 @@ pub(crate) async fn dyads(
         }
     };
     let limit = p.number::<usize>("limit", 1, MAX_LIMIT)?.unwrap_or(20);
-    let top = blocking(move || Ok(reader(&state)?.top_dyads(dates, by, limit)?)).await?;
-    let list: Vec<Value> = top
-        .iter()
-        .map(|d| json!({ "source": d.source, "target": d.target, "events": d.events, "mentions": d.mentions }))
-        .collect();
-    Ok(Json(json!({
-        "by": if by == RankBy::Events { "events" } else { "mentions" },
-        "dyads": list,
-    })))
+    let key = format!("dyads\t{by:?}\t{limit}\t{:?}\t{:?}", dates.from, dates.to);
+    let body = cached(&state, key, move |r| {
+        let top = r.top_dyads(dates, by, limit)?;
+        let list: Vec<Value> = top
+            .iter()
+            .map(|d| json!({ "source": d.source, "target": d.target, "events": d.events, "mentions": d.mentions }))
+            .collect();
+        let out = json!({
+            "by": if by == RankBy::Events { "events" } else { "mentions" },
+            "dyads": list,
+        });
+        serde_json::to_vec(&out).map_err(|e| ApiError::internal(e.to_string()))
+    })
+    .await?;
+    Ok(([(header::CONTENT_TYPE, "application/json")], body).into_response())
 }
 
 /// `GET /v1/dyads/{source}/{target}/series`: a dyad's time series.
@@ -599,7 +742,7 @@ pub(crate) async fn series(
     State(state): State<AppState>,
     path: Result<Path<(String, String)>, PathRejection>,
     query: Result<Query<Vec<(String, String)>>, QueryRejection>,
-) -> ApiResult<Json<Value>> {
+) -> ApiResult<Response> {
     let Path((source, target)) = path.map_err(|r| ApiError::bad_request(r.body_text()))?;
     let p = Params::new(query, &["interval", "from", "to"])?;
     let (interval, name) = match p.text("interval")?.as_deref() {
@@ -614,27 +757,74 @@ pub(crate) async fn series(
     };
     let dates = p.dates()?;
     let (s, t) = (source.to_ascii_uppercase(), target.to_ascii_uppercase());
-    let buckets =
-        blocking(move || Ok(reader(&state)?.dyad_series(&s, &t, interval, dates)?)).await?;
-    let list: Vec<Value> = buckets
-        .iter()
-        .map(|b| {
-            json!({
-                "start": b.start.to_string(),
-                "events": b.events,
-                "mentions": b.mentions,
-                "quad": b.quad,
-                "goldstein_sum": b.goldstein_sum,
-                "goldstein_mean": b.goldstein_mean,
+    let key = format!("series\t{s}\t{t}\t{name}\t{:?}\t{:?}", dates.from, dates.to);
+    let body = cached(&state, key, move |r| {
+        series_json(&s, &t, name, &r.dyad_series(&s, &t, interval, dates)?)
+    })
+    .await?;
+    Ok(([(header::CONTENT_TYPE, "application/json")], body).into_response())
+}
+
+/// The answer under `key` from the cache, or computed by `query` on a pooled reader (on a
+/// blocking thread) and cached.
+async fn cached(
+    state: &AppState,
+    key: String,
+    query: impl FnOnce(&Reader) -> ApiResult<Vec<u8>> + Send + 'static,
+) -> ApiResult<Bytes> {
+    let cache = &state.inner.cache;
+    if let Some(body) = cache.get(&key) {
+        return Ok(body);
+    }
+    let (generation, started) = (cache.generation(), Instant::now());
+    let body = Bytes::from(state.read(query).await?);
+    cache.put(key, generation, started, body.clone());
+    Ok(body)
+}
+
+/// The body of a series response, serialized straight from the buckets (a daily series
+/// of a busy dyad has thousands of them).
+fn series_json(
+    source: &str,
+    target: &str,
+    interval: &str,
+    buckets: &[dyad_store::SeriesBucket],
+) -> ApiResult<Vec<u8>> {
+    #[derive(Serialize)]
+    struct BucketOut<'a> {
+        start: String,
+        events: u64,
+        mentions: u64,
+        quad: &'a [u64; 4],
+        goldstein_sum: f64,
+        goldstein_mean: Option<f64>,
+    }
+    #[derive(Serialize)]
+    struct SeriesOut<'a> {
+        source: &'a str,
+        target: &'a str,
+        interval: &'a str,
+        buckets: Vec<BucketOut<'a>>,
+    }
+    let out = SeriesOut {
+        source,
+        target,
+        interval,
+        buckets: buckets
+            .iter()
+            .map(|b| BucketOut {
+                start: b.start.to_string(),
+                events: b.events,
+                mentions: b.mentions,
+                quad: &b.quad,
+                goldstein_sum: b.goldstein_sum,
+                goldstein_mean: b.goldstein_mean,
             })
-        })
-        .collect();
-    Ok(Json(json!({
-        "source": source.to_ascii_uppercase(),
-        "target": target.to_ascii_uppercase(),
-        "interval": name,
-        "buckets": list,
-    })))
+            .collect(),
+    };
+    let mut body = Vec::with_capacity(64 + 120 * buckets.len());
+    serde_json::to_writer(&mut body, &out).map_err(|e| ApiError::internal(e.to_string()))?;
+    Ok(body)
 }
 
 #[cfg(test)]

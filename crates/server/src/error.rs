@@ -23,6 +23,11 @@ pub enum Error {
         #[source]
         source: std::io::Error,
     },
+    /// Storing articles failed in the store itself ([`AppState::ingest_articles`]).
+    ///
+    /// [`AppState::ingest_articles`]: crate::AppState::ingest_articles
+    #[error("cannot store the articles: {0}")]
+    Ingest(ApiError),
 }
 
 /// An API error: an HTTP status and a message, sent as `{"error": message}`.

@@ -5,7 +5,8 @@
 //!
 //! * [`build_pipeline`] loads the dictionaries and the text model once, as `dyad code` does.
 //! * [`AppState`] holds the pipeline, the [`dyad_store::Store`] (one writer behind a mutex,
-//!   a new reader per request) and the metrics. All coding and SQLite work runs on tokio's
+//!   a pool of reused readers), a short-lived cache of series and top-dyad answers
+//!   ([`ServerConfig::cache_ttl`]) and the metrics. All coding and SQLite work runs on tokio's
 //!   blocking threads.
 //! * [`router`] builds the axum routes; [`serve`] / [`serve_with_shutdown`] answer on a
 //!   listener; [`run`] is what `dyad serve` calls (binds, serves until Ctrl-C).
@@ -16,10 +17,16 @@
 //! |---|---|
 //! | `POST /v1/code` | `{text, date?}` → `{"events": [...]}` in the JSON Lines event format; stores nothing |
 //! | `POST /v1/articles` | one article or a list → per-article status (`inserted`, `replaced`, `unchanged`, `rejected`) |
-//! | `GET /v1/events` | filters `actor source target country code root quad from to limit cursor` → `{events, next_cursor}` |
+//! | `GET /v1/events` | filters `actor source target country code root quad from to limit cursor`, and `evidence=true` for each event's first mention → `{events, next_cursor}` |
 //! | `GET /v1/dyads` | `from to by limit` → the busiest dyads |
 //! | `GET /v1/dyads/{source}/{target}/series` | `interval=day\|week\|month`, `from`, `to` → buckets |
-//! | `GET /healthz`, `GET /metrics`, `GET /v1/openapi.json`, `GET /` | health, Prometheus text, OpenAPI 3.0, route list |
+//! | `GET /healthz`, `GET /metrics`, `GET /v1/openapi.json`, `GET /v1` | health, Prometheus text, OpenAPI 3.0, route list |
+//! | `GET /`, `GET /assets/{name}` | the dashboard (HTML, CSS and JavaScript embedded in the binary) |
+//!
+//! The dashboard is plain HTML and a small script of our own (no framework, no build step,
+//! nothing fetched from elsewhere) that calls the JSON API and draws SVG: a dyad's Goldstein
+//! and quad-class series, a network of the top dyads of a period, and an event table whose
+//! evidence sentences mark the source, verb and target.
 //!
 //! Errors are `{"error": message}`: 400 malformed JSON or parameters, 404 unknown route,
 //! 405 wrong method, 413 body over [`ServerConfig::body_limit`] (10 MiB by default), 422
@@ -53,6 +60,8 @@
 #![deny(missing_docs)]
 
 mod api;
+mod cache;
+mod dashboard;
 mod error;
 mod metrics;
 
@@ -66,16 +75,35 @@ use axum::extract::DefaultBodyLimit;
 use axum::routing::{get, post};
 use axum::Router;
 use dyad_pipeline::Pipeline;
-use dyad_store::{Store, Writer};
+use dyad_store::{Reader, Store, Writer};
 
+pub use api::IngestReport;
 pub use error::{ApiError, Error};
 pub use metrics::{ArticleStatus, Metrics, LATENCY_BUCKETS};
+
+/// A small sample of invented wire-style articles (JSON Lines, one article a line, with
+/// ids, dates and outlets) that `dyad demo` stores so that the dashboard has something to
+/// show. Written for the project; the events they give depend on the default dictionaries.
+pub const DEMO_ARTICLES: &str = include_str!("../assets/demo-articles.jsonl");
+
+/// How many queries run on the store at once: twice the cores, at least 4, at most 32.
+/// More would only queue inside SQLite and keep more connections (each with its own page
+/// cache) open; requests past it wait for a slot without holding a thread.
+fn reader_slots() -> usize {
+    std::thread::available_parallelism()
+        .map_or(4, |n| n.get() * 2)
+        .clamp(4, 32)
+}
 
 /// Largest request body accepted by default: 10 MiB (larger bodies get 413).
 pub const DEFAULT_BODY_LIMIT: usize = 10 * 1024 * 1024;
 
 /// Longest time a request may take by default before the client gets 503.
 pub const DEFAULT_REQUEST_TIMEOUT: Duration = Duration::from_secs(30);
+
+/// How long a series or top-dyads answer is reused by default (see
+/// [`ServerConfig::cache_ttl`]).
+pub const DEFAULT_CACHE_TTL: Duration = Duration::from_secs(1);
 
 /// Server settings.
 #[derive(Clone, Debug, PartialEq, Eq)]
@@ -87,6 +115,11 @@ pub struct ServerConfig {
     /// Recorded with every stored article; change it when the dictionaries change so that
     /// re-sent articles are re-coded (the store replaces their events).
     pub coder_version: String,
+    /// How long an answer of the series and top-dyads routes is reused
+    /// ([`DEFAULT_CACHE_TTL`]). An ingest through this server invalidates every answer at
+    /// once; writes by another process on the same file show when the answers expire.
+    /// Zero turns the cache off.
+    pub cache_ttl: Duration,
 }
 
 impl Default for ServerConfig {
@@ -95,6 +128,7 @@ impl Default for ServerConfig {
             body_limit: DEFAULT_BODY_LIMIT,
             request_timeout: DEFAULT_REQUEST_TIMEOUT,
             coder_version: format!("dyad {}", env!("CARGO_PKG_VERSION")),
+            cache_ttl: DEFAULT_CACHE_TTL,
         }
     }
 }
@@ -131,6 +165,12 @@ pub struct AppState {
 struct Inner {
     store: Store,
     writer: Mutex<Writer>,
+    /// Readers not in use. Opening an SQLite connection (and preparing its statements)
+    /// costs more than a series query, so readers are reused across requests.
+    readers: Mutex<Vec<Reader>>,
+    /// One permit per query allowed to run at once ([`reader_slots`]).
+    read_slots: tokio::sync::Semaphore,
+    cache: cache::ResponseCache,
     pipeline: Pipeline,
     config: ServerConfig,
     metrics: Metrics,
@@ -145,6 +185,9 @@ impl AppState {
             inner: Arc::new(Inner {
                 store,
                 writer: Mutex::new(writer),
+                readers: Mutex::new(Vec::new()),
+                read_slots: tokio::sync::Semaphore::new(reader_slots()),
+                cache: cache::ResponseCache::new(config.cache_ttl),
                 pipeline,
                 config,
                 metrics: Metrics::default(),
@@ -161,13 +204,72 @@ impl AppState {
     pub fn config(&self) -> &ServerConfig {
         &self.inner.config
     }
+
+    /// Codes and stores articles as `POST /v1/articles` does: each value is an article
+    /// object (`{id?, date?, title?, text, url?, source?}`); one report per value, in order.
+    /// Fails only when the store itself fails (an unusable article is reported rejected).
+    pub fn ingest_articles(
+        &self,
+        articles: Vec<serde_json::Value>,
+    ) -> Result<Vec<IngestReport>, Error> {
+        api::ingest(self, articles)
+            .map(|results| results.into_iter().map(IngestReport::from).collect())
+            .map_err(Error::Ingest)
+    }
+
+    /// Runs `f` on a blocking thread with a store reader taken from the pool (or a new
+    /// one), once one of the [`reader_slots`] is free; puts the reader back when `f`
+    /// succeeds.
+    async fn read<T: Send + 'static>(
+        &self,
+        f: impl FnOnce(&Reader) -> Result<T, ApiError> + Send + 'static,
+    ) -> Result<T, ApiError> {
+        let _slot = self
+            .inner
+            .read_slots
+            .acquire()
+            .await
+            .map_err(|_| ApiError::internal("the server is shutting down"))?;
+        let state = self.clone();
+        tokio::task::spawn_blocking(move || state.with_reader(f))
+            .await
+            .map_err(|e| ApiError::internal(format!("worker failed: {e}")))?
+    }
+
+    fn with_reader<T>(
+        &self,
+        f: impl FnOnce(&Reader) -> Result<T, ApiError>,
+    ) -> Result<T, ApiError> {
+        let pooled = self
+            .inner
+            .readers
+            .lock()
+            .ok()
+            .and_then(|mut idle| idle.pop());
+        let reader = match pooled {
+            Some(r) => r,
+            None => self.inner.store.reader()?,
+        };
+        let out = f(&reader);
+        // After a failure the connection is dropped rather than reused.
+        if out.is_ok() {
+            if let Ok(mut idle) = self.inner.readers.lock() {
+                if idle.len() < reader_slots() {
+                    idle.push(reader);
+                }
+            }
+        }
+        out
+    }
 }
 
 /// The API's routes over `state`.
 pub fn router(state: AppState) -> Router {
     let limit = state.inner.config.body_limit;
     Router::new()
-        .route("/", get(api::index))
+        .route("/", get(dashboard::page))
+        .route("/assets/{name}", get(dashboard::asset))
+        .route("/v1", get(api::index))
         .route("/healthz", get(api::healthz))
         .route("/metrics", get(api::metrics))
         .route("/v1/openapi.json", get(api::openapi))
@@ -198,6 +300,12 @@ pub async fn serve_with_shutdown(
     state: AppState,
     shutdown: impl Future<Output = ()> + Send + 'static,
 ) -> std::io::Result<()> {
+    use axum::serve::ListenerExt as _;
+    // Answers go out as soon as they are written (no Nagle delay on keep-alive
+    // connections); a socket that refuses the option still works, only slower.
+    let listener = listener.tap_io(|tcp| {
+        let _ = tcp.set_nodelay(true);
+    });
     axum::serve(listener, router(state))
         .with_graceful_shutdown(shutdown)
         .await

@@ -200,9 +200,16 @@ fn ingested_articles_come_back_from_events_dyads_and_series() {
         .iter()
         .map(|r| r["status"].as_str().unwrap_or(""))
         .collect();
-    assert_eq!(statuses, ["unchanged", "inserted", "rejected", "rejected"]);
-    let undated = results["results"][3]["error"].as_str().unwrap_or("");
-    assert!(undated.contains("no date"), "{undated}");
+    // An undated article is stored; its event has no date, so no series counts it.
+    assert_eq!(statuses, ["unchanged", "inserted", "rejected", "inserted"]);
+    let undated = get(server.addr, "/v1/events?source=CHN").json();
+    let dates: Vec<&Value> = undated["events"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|e| &e["date"])
+        .collect();
+    assert!(dates.contains(&&Value::Null), "{undated}");
 
     let page = get(
         server.addr,
@@ -217,20 +224,20 @@ fn ingested_articles_come_back_from_events_dyads_and_series() {
     assert_eq!(events[0]["quad_class"], 1);
     assert!(page["next_cursor"].is_null());
 
-    // Pagination: one per page.
-    let first = get(server.addr, "/v1/events?source=CHN&limit=1").json();
+    // Pagination: one per page (dated events only).
+    let first = get(server.addr, "/v1/events?source=CHN&from=2024-01-01&limit=1").json();
     assert_eq!(first["events"][0]["date"], "2024-03-05");
     let cursor = first["next_cursor"].as_str().unwrap().to_string();
     let second = get(
         server.addr,
-        &format!("/v1/events?source=CHN&limit=1&cursor={cursor}"),
+        &format!("/v1/events?source=CHN&from=2024-01-01&limit=1&cursor={cursor}"),
     )
     .json();
     assert_eq!(second["events"][0]["date"], "2024-03-20");
     let third = get(
         server.addr,
         &format!(
-            "/v1/events?source=CHN&limit=1&cursor={}",
+            "/v1/events?source=CHN&from=2024-01-01&limit=1&cursor={}",
             second["next_cursor"].as_str().unwrap_or("")
         ),
     );
@@ -275,7 +282,7 @@ fn ingested_articles_come_back_from_events_dyads_and_series() {
 
     let metrics = get(server.addr, "/metrics").body;
     assert!(
-        metrics.contains("dyad_events_ingested_total 2\n"),
+        metrics.contains("dyad_events_ingested_total 3\n"),
         "{metrics}"
     );
     assert!(
@@ -283,7 +290,7 @@ fn ingested_articles_come_back_from_events_dyads_and_series() {
         "{metrics}"
     );
     assert!(
-        metrics.contains("dyad_articles_ingested_total{status=\"rejected\"} 2\n"),
+        metrics.contains("dyad_articles_ingested_total{status=\"rejected\"} 1\n"),
         "{metrics}"
     );
 }
@@ -378,7 +385,7 @@ fn health_metrics_index_and_openapi() {
         .body
         .contains("dyad_http_request_duration_seconds_bucket{route=\"/healthz\",le=\"+Inf\"} 1\n"));
 
-    let index = get(server.addr, "/").json();
+    let index = get(server.addr, "/v1").json();
     assert!(index["routes"].as_array().is_some_and(|r| r.len() >= 8));
 
     let doc = get(server.addr, "/v1/openapi.json");
@@ -413,4 +420,111 @@ fn slow_requests_time_out_with_503() {
     });
     let long = SENTENCE.repeat(200);
     assert_error(&post(server.addr, "/v1/code", &json!({"text": long})), 503);
+}
+
+#[test]
+fn events_carry_their_evidence_and_series_follow_ingests() {
+    let server = start(ServerConfig::default());
+    let article = json!({"id": "e1", "date": "2024-03-05", "title": "T", "url": "http://x/1",
+                         "source": "Wire", "text": SENTENCE});
+    assert_eq!(post(server.addr, "/v1/articles", &article).status, 200);
+    let series = get(server.addr, "/v1/dyads/CHN/KOR/series").json();
+    assert_eq!(series["buckets"][0]["events"], 1, "{series}");
+
+    let page = get(server.addr, "/v1/events?source=CHN&evidence=true").json();
+    let ev = &page["events"][0]["evidence"];
+    assert_eq!(ev["article"], "e1", "{page}");
+    assert_eq!(ev["title"], "T");
+    assert_eq!(ev["outlet"], "Wire");
+    assert_eq!(ev["text"], SENTENCE);
+    // Each span is the character range of its words in the sentence.
+    let text: Vec<char> = SENTENCE.chars().collect();
+    for (role, words) in [
+        ("source", "China"),
+        ("verb", "urged"),
+        ("target", "South Korea"),
+    ] {
+        assert_eq!(ev[role]["text"], words, "{role}: {ev}");
+        let span = ev[role]["span"].as_array().unwrap();
+        let (s, e) = (
+            span[0].as_u64().unwrap() as usize,
+            span[1].as_u64().unwrap() as usize,
+        );
+        assert_eq!(text[s..e].iter().collect::<String>(), words, "{role}");
+    }
+    // Without the flag, no evidence key.
+    let plain = get(server.addr, "/v1/events?source=CHN").json();
+    assert!(plain["events"][0].get("evidence").is_none(), "{plain}");
+    assert_error(&get(server.addr, "/v1/events?evidence=yes"), 400);
+    assert_error(&get(server.addr, "/v1/events?evidence=true&limit=501"), 400);
+
+    // A second article the same month: the (cached) series answer follows at once.
+    let more = json!({"id": "e2", "date": "2024-03-09", "text": SENTENCE});
+    assert_eq!(post(server.addr, "/v1/articles", &more).status, 200);
+    let series = get(server.addr, "/v1/dyads/CHN/KOR/series").json();
+    assert_eq!(series["buckets"][0]["events"], 2, "{series}");
+    let top = get(server.addr, "/v1/dyads").json();
+    assert_eq!(top["dyads"][0]["events"], 2, "{top}");
+}
+
+#[test]
+fn the_dashboard_and_its_assets_are_served() {
+    let server = start(ServerConfig::default());
+    let page = get(server.addr, "/");
+    assert_eq!(page.status, 200);
+    assert!(page
+        .headers
+        .to_ascii_lowercase()
+        .contains("content-type: text/html"));
+    assert!(page
+        .headers
+        .to_ascii_lowercase()
+        .contains("content-security-policy: default-src 'none'"));
+    assert!(page.body.contains(r#"<script src="/assets/dashboard.js""#));
+    let js = get(server.addr, "/assets/dashboard.js");
+    assert_eq!(js.status, 200);
+    assert!(js.headers.contains("text/javascript"));
+    assert!(js.body.contains("/v1/dyads"));
+    let css = get(server.addr, "/assets/dashboard.css");
+    assert_eq!(css.status, 200);
+    assert!(css.headers.contains("text/css"));
+    assert_error(&get(server.addr, "/assets/nothing.js"), 404);
+}
+
+#[test]
+fn the_demo_sample_is_stored_whole_and_gives_series() {
+    let server = start(ServerConfig::default());
+    let articles: Vec<Value> = dyad_server::DEMO_ARTICLES
+        .lines()
+        .map(|l| serde_json::from_str(l).unwrap())
+        .collect();
+    let reply = post(server.addr, "/v1/articles", &Value::Array(articles.clone()));
+    assert_eq!(reply.status, 200, "{}", reply.body);
+    let results = reply.json();
+    let results = results["results"].as_array().unwrap();
+    assert_eq!(results.len(), articles.len());
+    assert!(
+        results.iter().all(|r| r["status"] == "inserted"),
+        "{results:?}"
+    );
+    let events: u64 = results.iter().filter_map(|r| r["events"].as_u64()).sum();
+    assert!(
+        events >= 2 * articles.len() as u64 - 10,
+        "only {events} events"
+    );
+    // The busiest dyad is active in several months, so its chart has several points.
+    let top = get(server.addr, "/v1/dyads?limit=1").json();
+    let (s, t) = (
+        top["dyads"][0]["source"].as_str().unwrap(),
+        top["dyads"][0]["target"].as_str().unwrap(),
+    );
+    let series = get(
+        server.addr,
+        &format!("/v1/dyads/{s}/{t}/series?interval=month"),
+    )
+    .json();
+    assert!(
+        series["buckets"].as_array().is_some_and(|b| b.len() >= 3),
+        "{series}"
+    );
 }

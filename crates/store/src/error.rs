@@ -54,7 +54,9 @@ pub enum ErrorKind {
         /// End of the range.
         to: Date,
     },
-    /// An event has no date of its own and its article has none either.
+    /// An event has no date of its own and its article has none either. Not returned
+    /// since format version 2, which stores such events with an unknown date; kept so that
+    /// code matching on it still compiles.
     #[error("article {article:?}, event {event}: no date on the event nor on the article")]
     MissingDate {
         /// The article's id.
@@ -83,6 +85,14 @@ pub enum ErrorKind {
     /// A pagination cursor could not be read.
     #[error("bad cursor: {0}")]
     BadCursor(String),
+    /// An export could not be written.
+    #[error("cannot export to {}: {error}", path.display())]
+    Export {
+        /// The file or directory.
+        path: std::path::PathBuf,
+        /// What failed (in the message, so not repeated as a source).
+        error: std::io::Error,
+    },
     /// Stored data breaks an invariant of the store (reason given).
     #[error("store data is inconsistent: {0}")]
     DataCorruption(String),

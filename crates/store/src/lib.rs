@@ -14,6 +14,12 @@
 //!   each mention stays reachable with its evidence ([`Reader::mentions`]).
 //! * [`Reader`] answers dyad time series ([`Reader::dyad_series`]) from a daily summary kept
 //!   by the writer, top dyads, filtered and paginated event lists ([`Reader::events`]).
+//! * [`Reader::scan_events`] streams every event from one snapshot in bounded memory;
+//!   `Reader::export_parquet` (Cargo feature `parquet`, on by default) writes them as
+//!   Parquet files partitioned Hive-style by month, for Spark, DuckDB or BigQuery.
+//! * Events with no date (none of their own, none on the article) are kept with an unknown
+//!   [`EventDate`]: returned by event queries and exports, counted in [`Stats`], left out
+//!   of the daily summaries and series.
 //!
 //! The store does not code text: the coder does, and hands over the result.
 //!
@@ -61,6 +67,8 @@
 
 mod calendar;
 mod error;
+#[cfg(feature = "parquet")]
+mod export;
 mod hash;
 mod input;
 mod reader;
@@ -74,11 +82,13 @@ use std::sync::{Arc, Mutex};
 use rusqlite::{Connection, OpenFlags};
 
 pub use error::{Error, ErrorKind, Result};
+#[cfg(feature = "parquet")]
+pub use export::{ExportSummary, EXPORT_COLUMNS, EXPORT_SCHEMA_ID, NULL_PARTITION};
 pub use hash::content_hash;
 pub use input::{ArticleInput, EventInput, IngestOutcome};
 pub use reader::{
-    Cursor, DateRange, DyadTotal, EventId, EventPage, EventQuery, Interval, Mention, RankBy,
-    Reader, SeriesBucket, Stats, StoredArticle, StoredEvent, MAX_LIMIT,
+    Cursor, DateRange, DyadTotal, EventDate, EventId, EventPage, EventQuery, EventScan, Interval,
+    Mention, RankBy, Reader, SeriesBucket, Stats, StoredArticle, StoredEvent, MAX_LIMIT,
 };
 pub use schema::FORMAT_VERSION;
 pub use writer::Writer;

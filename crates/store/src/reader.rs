@@ -65,7 +65,7 @@ impl DateRange {
     }
 
     /// The bounds as day numbers, or [`ErrorKind::InvalidDateRange`] if `from > to`.
-    fn days(&self) -> Result<(Option<i64>, Option<i64>)> {
+    pub(crate) fn days(&self) -> Result<(Option<i64>, Option<i64>)> {
         if let (Some(from), Some(to)) = (self.from, self.to) {
             if from > to {
                 return Err(ErrorKind::InvalidDateRange { from, to }.into());
@@ -123,13 +123,59 @@ pub struct DyadTotal {
 #[derive(Clone, Copy, Debug, PartialEq, Eq, PartialOrd, Ord, Hash)]
 pub struct EventId(pub i64);
 
+/// The date of a stored event: a day, or unknown when neither the event nor its article
+/// had one. Displays as `YYYY-MM-DD`, or `unknown`. Unknown sorts before every day, as
+/// events are listed.
+#[derive(Clone, Copy, Debug, Default, PartialEq, Eq, PartialOrd, Ord, Hash)]
+pub struct EventDate(pub Option<Date>);
+
+impl EventDate {
+    /// The day, if known.
+    pub fn get(self) -> Option<Date> {
+        self.0
+    }
+
+    /// True when the date is known.
+    pub fn is_known(self) -> bool {
+        self.0.is_some()
+    }
+}
+
+impl From<Date> for EventDate {
+    fn from(d: Date) -> EventDate {
+        EventDate(Some(d))
+    }
+}
+
+impl From<Option<Date>> for EventDate {
+    fn from(d: Option<Date>) -> EventDate {
+        EventDate(d)
+    }
+}
+
+impl PartialEq<Date> for EventDate {
+    fn eq(&self, other: &Date) -> bool {
+        self.0 == Some(*other)
+    }
+}
+
+impl fmt::Display for EventDate {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        match self.0 {
+            Some(d) => d.fmt(f),
+            None => f.write_str("unknown"),
+        }
+    }
+}
+
 /// A stored event: one (date, source, target, code) with its counts.
 #[derive(Clone, Debug, PartialEq)]
 pub struct StoredEvent {
     /// Its id, for [`Reader::mentions`].
     pub id: EventId,
-    /// Date of the event.
-    pub date: Date,
+    /// Date of the event; unknown for events stored without one (each such event comes
+    /// from one article).
+    pub date: EventDate,
     /// Source actor code (`---` when the slot was empty).
     pub source: String,
     /// Target actor code (`---` when the slot was empty).
@@ -151,16 +197,21 @@ pub struct StoredEvent {
 }
 
 /// Position after the last event of a page; pass it as [`EventQuery::after`] to get the
-/// next page. Its text form (`Display` / `FromStr`) is safe to hand to web clients.
+/// next page. Its text form (`Display` / `FromStr`: `DAY.ID`, or `u.ID` after an undated
+/// event) is safe to hand to web clients.
 #[derive(Clone, Copy, Debug, PartialEq, Eq, Hash)]
 pub struct Cursor {
-    day: i64,
+    /// Day number of the last event; `None` when it was undated.
+    day: Option<i64>,
     id: i64,
 }
 
 impl fmt::Display for Cursor {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
-        write!(f, "{}.{}", self.day, self.id)
+        match self.day {
+            Some(day) => write!(f, "{day}.{}", self.id),
+            None => write!(f, "u.{}", self.id),
+        }
     }
 }
 
@@ -170,7 +221,10 @@ impl FromStr for Cursor {
         let bad = || Error::new(ErrorKind::BadCursor(format!("{s:?} is not DAY.ID")));
         let (day, id) = s.split_once('.').ok_or_else(bad)?;
         Ok(Cursor {
-            day: day.parse().map_err(|_| bad())?,
+            day: match day {
+                "u" => None,
+                d => Some(d.parse().map_err(|_| bad())?),
+            },
             id: id.parse().map_err(|_| bad())?,
         })
     }
@@ -221,7 +275,7 @@ impl Default for EventQuery {
     }
 }
 
-/// One page of [`Reader::events`], in order of (date, id).
+/// One page of [`Reader::events`], in order of (date, id), undated events first.
 #[derive(Clone, Debug, PartialEq)]
 pub struct EventPage {
     /// The events.
@@ -291,6 +345,8 @@ pub struct Stats {
     pub actors: u64,
     /// Rows of the daily dyad summary.
     pub daily_rows: u64,
+    /// Distinct events whose date is unknown (included in `events`).
+    pub undated_events: u64,
 }
 
 fn day(days: i64) -> Result<Date> {
@@ -450,16 +506,22 @@ impl Reader {
         Ok(rows.collect::<rusqlite::Result<_>>()?)
     }
 
-    /// One page of events matching `q`, in (date, id) order.
+    /// One page of events matching `q`, in (date, id) order; undated events come first,
+    /// and only when `q.dates` is unbounded (a date range excludes them).
     ///
     /// Pagination is by key, not offset: pages stay correct and cheap however deep, and
     /// events added by the writer meanwhile appear in later pages only if they sort after
     /// the cursor.
     pub fn events(&self, q: &EventQuery) -> Result<EventPage> {
-        let (from, to) = q.dates.days()?;
-        let limit = check_limit(q.limit)?;
         // One read transaction: the checks and the page see the same snapshot.
         let _snapshot = self.conn.unchecked_transaction()?;
+        self.events_in_snapshot(q)
+    }
+
+    /// [`Reader::events`] inside a read transaction the caller holds.
+    fn events_in_snapshot(&self, q: &EventQuery) -> Result<EventPage> {
+        let (from, to) = q.dates.days()?;
+        let limit = check_limit(q.limit)?;
         // An actor or country no event can have: answer without scanning the events.
         let prefixes = [
             ("actor", &q.actor),
@@ -551,15 +613,17 @@ impl Reader {
         if let Some(t) = to {
             clause(" AND e.date <= ?", vec![Value::Integer(t)]);
         }
-        if let Some(c) = q.after {
-            clause(
+        match q.after {
+            Some(Cursor { day: Some(day), id }) => clause(
                 " AND e.date >= ? AND (e.date, e.id) > (?, ?)",
-                vec![
-                    Value::Integer(c.day),
-                    Value::Integer(c.day),
-                    Value::Integer(c.id),
-                ],
-            );
+                vec![Value::Integer(day), Value::Integer(day), Value::Integer(id)],
+            ),
+            // Undated events sort first: after one, the later undated ones and all dated.
+            Some(Cursor { day: None, id }) => clause(
+                " AND (e.date IS NOT NULL OR e.id > ?)",
+                vec![Value::Integer(id)],
+            ),
+            None => {}
         }
         clause(
             " ORDER BY e.date, e.id LIMIT ?",
@@ -569,7 +633,7 @@ impl Reader {
         let rows = st.query_map(rusqlite::params_from_iter(args), |r| {
             Ok((
                 r.get::<_, i64>(0)?,
-                r.get::<_, i64>(1)?,
+                r.get::<_, Option<i64>>(1)?,
                 r.get::<_, String>(2)?,
                 r.get::<_, String>(3)?,
                 r.get::<_, String>(4)?,
@@ -590,7 +654,7 @@ impl Reader {
             }
             events.push(StoredEvent {
                 id: EventId(id),
-                date: day(days)?,
+                date: EventDate(days.map(day).transpose()?),
                 source,
                 target,
                 code,
@@ -606,12 +670,47 @@ impl Reader {
         }
         let next = match events.last() {
             Some(e) if more => Some(Cursor {
-                day: e.date.days_since_epoch(),
+                day: e.date.get().map(Date::days_since_epoch),
                 id: e.id.0,
             }),
             _ => None,
         };
         Ok(EventPage { events, next })
+    }
+
+    /// Every event in `dates`, in (date, id) order (undated events first, and only when
+    /// `dates` is unbounded), as a streaming iterator: events are read in batches of
+    /// [`MAX_LIMIT`] by key, all from one snapshot of the store, so memory stays bounded
+    /// however large the store. The snapshot is held until the iterator is dropped: in a
+    /// file store the writer goes on meanwhile; in an in-memory store, whose connections
+    /// share one cache, the writer's commits wait for it or fail.
+    ///
+    /// ```
+    /// # use dyad_store::{DateRange, Store};
+    /// let store = Store::open_in_memory()?;
+    /// let reader = store.reader()?;
+    /// let mut n = 0;
+    /// for event in reader.scan_events(DateRange::ALL)? {
+    ///     let event = event?;
+    ///     n += event.mentions;
+    /// }
+    /// assert_eq!(n, 0);
+    /// # Ok::<(), dyad_store::Error>(())
+    /// ```
+    pub fn scan_events(&self, dates: DateRange) -> Result<EventScan<'_>> {
+        dates.days()?;
+        let snapshot = self.conn.unchecked_transaction()?;
+        Ok(EventScan {
+            reader: self,
+            _snapshot: snapshot,
+            query: EventQuery {
+                dates,
+                limit: MAX_LIMIT,
+                ..EventQuery::default()
+            },
+            batch: Vec::new().into_iter(),
+            done: false,
+        })
     }
 
     /// The event with this id, if it exists.
@@ -625,7 +724,7 @@ impl Reader {
         let row = st
             .query_row([id.0], |r| {
                 Ok((
-                    r.get::<_, i64>(0)?,
+                    r.get::<_, Option<i64>>(0)?,
                     r.get::<_, String>(1)?,
                     r.get::<_, String>(2)?,
                     r.get::<_, String>(3)?,
@@ -639,7 +738,7 @@ impl Reader {
         row.map(|(days, source, target, code, root, quad, g10, [m, s, a])| {
             Ok(StoredEvent {
                 id,
-                date: day(days)?,
+                date: EventDate(days.map(day).transpose()?),
                 source,
                 target,
                 code,
@@ -654,6 +753,19 @@ impl Reader {
             })
         })
         .transpose()
+    }
+
+    /// Id and URL of the article of the first stored mention of event `id` (GDELT's
+    /// SOURCEURL); `None` for an unknown id.
+    pub(crate) fn first_report(&self, id: EventId) -> Result<Option<(String, String)>> {
+        Ok(self
+            .conn
+            .prepare_cached(
+                "SELECT a.ext_id, a.url FROM mentions m JOIN articles a ON a.id = m.article
+                 WHERE m.event = ?1 ORDER BY m.id LIMIT 1",
+            )?
+            .query_row([id.0], |r| Ok((r.get(0)?, r.get(1)?)))
+            .optional()?)
     }
 
     /// Every mention of event `id`, in the order they were stored; empty for an unknown id.
@@ -746,6 +858,11 @@ impl Reader {
             mentions: n("mentions")?,
             actors: n("actors")?,
             daily_rows: n("daily")?,
+            undated_events: count(self.conn.query_row(
+                "SELECT count(*) FROM events WHERE date IS NULL",
+                [],
+                |r| r.get(0),
+            )?),
         })
     }
 
@@ -768,7 +885,7 @@ impl Reader {
                 "SELECT count(*) FROM (
                    SELECT source, target, date, count(*), sum(mentions), sum(quad IS 1), sum(quad IS 2),
                           sum(quad IS 3), sum(quad IS 4), coalesce(sum(goldstein10), 0)
-                   FROM events GROUP BY source, target, date
+                   FROM events WHERE date IS NOT NULL GROUP BY source, target, date
                    EXCEPT
                    SELECT source, target, date, events, mentions, q1, q2, q3, q4, goldstein10 FROM daily)",
             ),
@@ -802,6 +919,50 @@ impl Reader {
             }
         }
         Ok(())
+    }
+}
+
+/// The iterator of [`Reader::scan_events`].
+pub struct EventScan<'r> {
+    reader: &'r Reader,
+    _snapshot: rusqlite::Transaction<'r>,
+    query: EventQuery,
+    batch: std::vec::IntoIter<StoredEvent>,
+    done: bool,
+}
+
+impl Iterator for EventScan<'_> {
+    type Item = Result<StoredEvent>;
+
+    fn next(&mut self) -> Option<Result<StoredEvent>> {
+        loop {
+            if let Some(e) = self.batch.next() {
+                return Some(Ok(e));
+            }
+            if self.done {
+                return None;
+            }
+            match self.reader.events_in_snapshot(&self.query) {
+                Ok(page) => {
+                    self.done = page.next.is_none();
+                    self.query.after = page.next;
+                    self.batch = page.events.into_iter();
+                }
+                Err(e) => {
+                    self.done = true;
+                    return Some(Err(e));
+                }
+            }
+        }
+    }
+}
+
+impl fmt::Debug for EventScan<'_> {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.debug_struct("EventScan")
+            .field("query", &self.query)
+            .field("done", &self.done)
+            .finish_non_exhaustive()
     }
 }
 

@@ -7,15 +7,45 @@ use crate::error::{Error, ErrorKind, Result};
 /// Version of the database layout, stamped in `PRAGMA user_version`.
 ///
 /// Bump it whenever a table, column, index or the meaning of a stored value changes. A
-/// database with another version is refused with [`ErrorKind::IncompatibleFormat`].
-pub const FORMAT_VERSION: i64 = 1;
+/// database with another version is refused with [`ErrorKind::IncompatibleFormat`], except
+/// older versions this build upgrades when it opens them (version 1).
+///
+/// * 1: first layout.
+/// * 2: `events.date` may be NULL (events whose date is unknown).
+pub const FORMAT_VERSION: i64 = 2;
 
 /// `PRAGMA application_id` of a dyad store: "dyad" in ASCII.
 pub(crate) const APPLICATION_ID: i64 = 0x6479_6164;
 
+/// The `events` table under a given name. `date` is NULL when the event's date is unknown;
+/// such events are never merged with others (SQLite's unique indexes let NULLs repeat).
+macro_rules! events_table {
+    ($name:literal) => {
+        concat!(
+            "CREATE TABLE ",
+            $name,
+            " (
+    id          INTEGER PRIMARY KEY,
+    date        INTEGER,
+    source      INTEGER NOT NULL REFERENCES actors (id),
+    target      INTEGER NOT NULL REFERENCES actors (id),
+    code        TEXT NOT NULL,
+    root        INTEGER,
+    quad        INTEGER,
+    goldstein10 INTEGER,
+    mentions    INTEGER NOT NULL,
+    sources     INTEGER NOT NULL,
+    articles    INTEGER NOT NULL
+);
+"
+        )
+    };
+}
+
 /// The layout. Dates are days since 1970-01-01; Goldstein values are stored in tenths so
 /// that sums stay exact when events are added and removed again.
-const SCHEMA: &str = "
+const SCHEMA: &str = concat!(
+    "
 CREATE TABLE meta (
     key   TEXT PRIMARY KEY,
     value TEXT NOT NULL
@@ -57,19 +87,9 @@ CREATE TABLE sentences (
     PRIMARY KEY (article, idx)
 ) WITHOUT ROWID;
 
-CREATE TABLE events (
-    id          INTEGER PRIMARY KEY,
-    date        INTEGER NOT NULL,
-    source      INTEGER NOT NULL REFERENCES actors (id),
-    target      INTEGER NOT NULL REFERENCES actors (id),
-    code        TEXT NOT NULL,
-    root        INTEGER,
-    quad        INTEGER,
-    goldstein10 INTEGER,
-    mentions    INTEGER NOT NULL,
-    sources     INTEGER NOT NULL,
-    articles    INTEGER NOT NULL
-);
+",
+    events_table!("events"),
+    "
 CREATE UNIQUE INDEX events_key ON events (date, source, target, code);
 
 CREATE TABLE mentions (
@@ -128,7 +148,8 @@ CREATE TABLE dyads (
     mentions INTEGER NOT NULL,
     PRIMARY KEY (source, target)
 ) WITHOUT ROWID;
-";
+"
+);
 
 /// Settings every connection gets.
 pub(crate) fn configure(
@@ -187,6 +208,10 @@ pub(crate) fn init_or_check(conn: &mut Connection, file_backed: bool) -> Result<
         }
         .into());
     }
+    if version == 1 {
+        drop(tx);
+        return migrate(conn);
+    }
     if version != FORMAT_VERSION {
         return Err(ErrorKind::IncompatibleFormat {
             found: version,
@@ -195,4 +220,45 @@ pub(crate) fn init_or_check(conn: &mut Connection, file_backed: bool) -> Result<
         .into());
     }
     Ok(())
+}
+
+/// Upgrades a version 1 store to the current layout in one transaction: `events` is
+/// rebuilt with a nullable `date` (SQLite cannot drop a NOT NULL constraint in place).
+/// Ids and every value are kept; nothing else changes.
+pub(crate) fn migrate(conn: &mut Connection) -> Result<()> {
+    // `events` is referenced by `mentions`: the table swap is done with foreign keys off
+    // (a pragma that only takes effect outside a transaction), then checked by hand.
+    conn.pragma_update(None, "foreign_keys", false)?;
+    let result = (|| -> Result<()> {
+        let tx = conn.transaction_with_behavior(rusqlite::TransactionBehavior::Immediate)?;
+        // Another process may have upgraded the store meanwhile.
+        let version: i64 = tx.query_row("PRAGMA user_version", [], |r| r.get(0))?;
+        if version == FORMAT_VERSION {
+            return Ok(());
+        }
+        tx.execute_batch(concat!(
+            events_table!("events_v2"),
+            "INSERT INTO events_v2 (id, date, source, target, code, root, quad, goldstein10,
+                                   mentions, sources, articles)
+             SELECT id, date, source, target, code, root, quad, goldstein10,
+                    mentions, sources, articles FROM events;
+             DROP TABLE events;
+             ALTER TABLE events_v2 RENAME TO events;
+             CREATE UNIQUE INDEX events_key ON events (date, source, target, code);"
+        ))?;
+        let broken: i64 =
+            tx.query_row("SELECT count(*) FROM pragma_foreign_key_check", [], |r| {
+                r.get(0)
+            })?;
+        if broken != 0 {
+            return Err(Error::corrupt(format!(
+                "upgrade from format 1 would break {broken} foreign keys"
+            )));
+        }
+        tx.pragma_update(None, "user_version", FORMAT_VERSION)?;
+        tx.commit()?;
+        Ok(())
+    })();
+    conn.pragma_update(None, "foreign_keys", true)?;
+    result
 }

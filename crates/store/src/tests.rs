@@ -167,7 +167,8 @@ fn a_changed_article_replaces_its_events() {
             events: 0,
             mentions: 0,
             actors: 4,
-            daily_rows: 0
+            daily_rows: 0,
+            undated_events: 0,
         }
     );
     r.verify().unwrap();
@@ -591,10 +592,22 @@ fn pagination_returns_every_event_exactly_once() {
         }
         articles.push(article(&format!("p{a}"), "AFP", date(2020, 12, 31), events));
     }
+    // Undated events (never merged across articles) come first.
+    for a in 0..3 {
+        let mut undated = article(
+            &format!("u{a}"),
+            "AFP",
+            date(2020, 1, 1),
+            vec![ev("USA", "CHN", "042"), ev("RUS", "USA", "112")],
+        );
+        undated.date = None;
+        articles.push(undated);
+    }
     w.ingest_batch(&articles).unwrap();
     let r = store.reader().unwrap();
     let total = r.stats().unwrap().events as usize;
     assert!(total > 100, "{total}");
+    assert_eq!(r.stats().unwrap().undated_events, 6);
     for (page_size, filter) in [
         (7, None),
         (1, None),
@@ -779,22 +792,10 @@ fn invalid_articles_store_nothing() {
     let store = Store::open_in_memory().unwrap();
     let mut w = store.writer().unwrap();
     let good = article("ok", "AFP", date(2020, 1, 1), vec![ev("USA", "CHN", "042")]);
-    let mut undated = article(
-        "undated",
-        "AFP",
-        date(2020, 1, 1),
-        vec![ev("USA", "CHN", "042")],
-    );
-    undated.date = None;
-    let e = w.ingest_batch(&[good.clone(), undated]).unwrap_err();
-    assert!(
-        matches!(e.kind(), ErrorKind::MissingDate { event: 0, .. }),
-        "{e}"
-    );
     let mut far = good.clone();
     far.id = "far".into();
     far.events[0].sentence = 2;
-    let e = w.ingest(&far).unwrap_err();
+    let e = w.ingest_batch(&[good.clone(), far.clone()]).unwrap_err();
     assert!(
         matches!(
             e.kind(),
@@ -891,4 +892,239 @@ fn file_readers_see_committed_snapshots_while_the_writer_works() {
     });
     let n = handle.join().unwrap();
     assert_eq!(n, 1);
+}
+
+#[test]
+fn undated_events_are_stored_but_not_summarised() {
+    let store = Store::open_in_memory().unwrap();
+    let mut w = store.writer().unwrap();
+    let d = date(2021, 6, 1);
+    let mut a = article(
+        "undated-1",
+        "AFP",
+        d,
+        vec![
+            ev("USA", "CHN", "042"),
+            ev("USA", "CHN", "042"),
+            dated("USA", "CHN", "042", d),
+            ev("RUS", "UKR", "190"),
+        ],
+    );
+    a.date = None;
+    let mut b = article("undated-2", "Reuters", d, vec![ev("USA", "CHN", "042")]);
+    b.date = None;
+    let c = article("dated", "AFP", d, vec![ev("USA", "CHN", "042")]);
+    w.ingest_batch(&[a.clone(), b.clone(), c]).unwrap();
+    let r = store.reader().unwrap();
+    r.verify().unwrap();
+    let stats = r.stats().unwrap();
+    // USA-CHN-042 undated twice (one per article, never merged), RUS-UKR-190 undated,
+    // USA-CHN-042 on 2021-06-01 (from two articles).
+    assert_eq!(
+        (stats.events, stats.undated_events, stats.mentions),
+        (4, 3, 6)
+    );
+    assert_eq!(stats.daily_rows, 1);
+
+    let series = r
+        .dyad_series("USA", "CHN", Interval::Day, DateRange::ALL)
+        .unwrap();
+    assert_eq!(series.len(), 1);
+    assert_eq!((series[0].events, series[0].mentions), (1, 2));
+    assert!(r
+        .dyad_series("RUS", "UKR", Interval::Day, DateRange::ALL)
+        .unwrap()
+        .is_empty());
+    let top = r.top_dyads(DateRange::ALL, RankBy::Events, 10).unwrap();
+    assert_eq!(top.len(), 1, "{top:?}");
+
+    // Event queries return them, undated first; a date range leaves them out.
+    let all = all_events(&r);
+    let dates: Vec<EventDate> = all.iter().map(|e| e.date).collect();
+    assert_eq!(
+        dates,
+        [
+            EventDate(None),
+            EventDate(None),
+            EventDate(None),
+            EventDate(Some(d))
+        ]
+    );
+    assert_eq!(all[0].date.to_string(), "unknown");
+    assert_eq!((all[0].mentions, all[0].articles), (2, 1));
+    let ranged = r
+        .events(&EventQuery {
+            dates: DateRange {
+                from: None,
+                to: Some(date(2030, 1, 1)),
+            },
+            ..Default::default()
+        })
+        .unwrap();
+    assert_eq!(ranged.events.len(), 1);
+    assert_eq!(r.event(all[0].id).unwrap().unwrap(), all[0]);
+    let m = r.mentions(all[0].id).unwrap();
+    assert_eq!(m.len(), 2);
+    assert_eq!(
+        (m[0].article.as_str(), m[0].article_date),
+        ("undated-1", None)
+    );
+
+    // Re-ingesting with other text keeps the ids of the events it still reports, and
+    // drops those it no longer does.
+    let ids: Vec<EventId> = all.iter().map(|e| e.id).collect();
+    let mut a2 = a.clone();
+    a2.text.push_str(" (updated)");
+    a2.events.pop();
+    assert_eq!(w.ingest(&a2).unwrap(), IngestOutcome::Replaced);
+    let after = all_events(&r);
+    assert_eq!(after.len(), 3);
+    assert_eq!(after[0].id, ids[0]);
+    assert!(!after.iter().any(|e| e.source == "RUS"));
+    r.verify().unwrap();
+    // An undated article given a date later moves its events into the summaries.
+    let mut a3 = a2.clone();
+    a3.date = Some(d);
+    a3.text.push_str(" (dated)");
+    assert_eq!(w.ingest(&a3).unwrap(), IngestOutcome::Replaced);
+    assert_eq!(r.stats().unwrap().undated_events, 1);
+    let series = r
+        .dyad_series("USA", "CHN", Interval::Day, DateRange::ALL)
+        .unwrap();
+    assert_eq!((series[0].events, series[0].mentions), (1, 4));
+    r.verify().unwrap();
+}
+
+#[test]
+fn cursors_after_undated_events_round_trip() {
+    let c: Cursor = "u.42".parse().unwrap();
+    assert_eq!(c.to_string(), "u.42");
+    let c: Cursor = "-3.7".parse().unwrap();
+    assert_eq!(c.to_string(), "-3.7");
+    assert!("u.x".parse::<Cursor>().is_err());
+}
+
+/// The committed store of format version 1 (written by the version 1 code: 11 synthetic
+/// articles, 18 events, 30 mentions) must still open: it is upgraded in place.
+#[test]
+fn format_1_stores_are_upgraded() {
+    let fixture = concat!(env!("CARGO_MANIFEST_DIR"), "/tests/data/store-v1.sqlite");
+    let db = TempDb::new("v1");
+    std::fs::copy(fixture, &db.0).unwrap();
+    let conn = Connection::open(&db.0).unwrap();
+    let version: i64 = conn
+        .query_row("PRAGMA user_version", [], |r| r.get(0))
+        .unwrap();
+    assert_eq!(version, 1);
+    drop(conn);
+
+    let store = Store::open(&db.0).unwrap();
+    let r = store.reader().unwrap();
+    let stats = r.stats().unwrap();
+    assert_eq!(
+        (
+            stats.articles,
+            stats.events,
+            stats.mentions,
+            stats.undated_events
+        ),
+        (11, 18, 30, 0)
+    );
+    r.verify().unwrap();
+    let first = all_events(&r)[0].clone();
+    assert!(first.date.is_known());
+    assert_eq!(r.mentions(first.id).unwrap().len() as u64, first.mentions);
+
+    let mut w = store.writer().unwrap();
+    let mut a = article(
+        "new",
+        "AFP",
+        date(2020, 1, 1),
+        vec![ev("USA", "CHN", "042")],
+    );
+    a.date = None;
+    w.ingest(&a).unwrap();
+    assert_eq!(r.stats().unwrap().undated_events, 1);
+    r.verify().unwrap();
+    drop((w, r, store));
+
+    let conn = Connection::open(&db.0).unwrap();
+    let version: i64 = conn
+        .query_row("PRAGMA user_version", [], |r| r.get(0))
+        .unwrap();
+    assert_eq!(version, FORMAT_VERSION);
+    // Opening again is a no-op.
+    drop(conn);
+    assert_eq!(
+        Store::open(&db.0)
+            .unwrap()
+            .reader()
+            .unwrap()
+            .stats()
+            .unwrap()
+            .events,
+        19
+    );
+}
+
+#[test]
+fn scans_stream_every_event_once_in_order_across_batches() {
+    let store = Store::open_in_memory().unwrap();
+    let mut w = store.writer().unwrap();
+    let actors = ["USA", "CHN", "RUS", "DEU", "FRA", "JPN", "IND"];
+    let mut articles = Vec::new();
+    for a in 0..1_600 {
+        // A day of its own per article: no event is merged with another article's.
+        let d = date(
+            2020 + (a / 336) as i32,
+            1 + (a / 28 % 12) as u32,
+            1 + (a % 28) as u32,
+        );
+        let events = (0..8)
+            .map(|i| {
+                ev(
+                    actors[(a + i) % 7],
+                    actors[(a * 3 + i + 1) % 7],
+                    ["042", "190", "112", "057"][i % 4],
+                )
+            })
+            .collect();
+        let mut art = article(&format!("s{a}"), "AFP", d, events);
+        if a % 100 == 0 {
+            art.date = None;
+        }
+        articles.push(art);
+    }
+    w.ingest_batch(&articles).unwrap();
+    let r = store.reader().unwrap();
+    let stats = r.stats().unwrap();
+    assert!(stats.events as usize > MAX_LIMIT, "{stats:?}");
+    let scanned: Vec<StoredEvent> = r
+        .scan_events(DateRange::ALL)
+        .unwrap()
+        .collect::<Result<_>>()
+        .unwrap();
+    assert_eq!(scanned.len() as u64, stats.events);
+    let keys: Vec<(EventDate, EventId)> = scanned.iter().map(|e| (e.date, e.id)).collect();
+    let mut sorted = keys.clone();
+    sorted.sort();
+    sorted.dedup();
+    assert_eq!(keys, sorted);
+    assert_eq!(
+        scanned.iter().filter(|e| !e.date.is_known()).count() as u64,
+        stats.undated_events
+    );
+    let year = DateRange::new(date(2020, 3, 1), date(2020, 3, 31));
+    let march = r.scan_events(year).unwrap().count();
+    let page = r
+        .events(&EventQuery {
+            dates: year,
+            limit: MAX_LIMIT,
+            ..Default::default()
+        })
+        .unwrap();
+    assert_eq!(march, page.events.len());
+    assert!(r
+        .scan_events(DateRange::new(date(2020, 2, 1), date(2020, 1, 1)))
+        .is_err());
 }

@@ -22,6 +22,12 @@ pub(crate) const NULL_ACTOR: &str = "---";
 ///
 /// The writer also keeps the `daily` dyad summary (per day, source and target: events,
 /// mentions, quad class counts, Goldstein sum) up to date inside the same transaction.
+///
+/// An event with no date of its own, in an article without one, is stored with an
+/// unknown date: it is returned by event queries and exports and counted in
+/// [`Stats::undated_events`](crate::Stats::undated_events), but is in no daily summary, dyad
+/// series or top-dyad count, and it is never merged with events of other articles (with
+/// no date there is no telling whether two reports are of the same event).
 pub struct Writer {
     conn: Connection,
     shared: Arc<Shared>,
@@ -118,16 +124,9 @@ impl Drop for Writer {
     }
 }
 
-/// Checks what SQLite would not: every event has a date and a sentence.
+/// Checks what SQLite would not: every event points at a sentence of its article.
 fn validate(a: &ArticleInput) -> Result<()> {
     for (i, e) in a.events.iter().enumerate() {
-        if e.event.date.or(a.date).is_none() {
-            return Err(ErrorKind::MissingDate {
-                article: a.id.clone(),
-                event: i,
-            }
-            .into());
-        }
         if e.sentence >= a.sentences.len() {
             return Err(ErrorKind::SentenceOutOfRange {
                 article: a.id.clone(),
@@ -216,14 +215,9 @@ fn ingest_one(
         }
     }
     // Events of this article that share a key are one event with several mentions.
-    let mut groups: BTreeMap<(i64, i64, i64, &str), Vec<&EventInput>> = BTreeMap::new();
+    let mut groups: BTreeMap<(Option<i64>, i64, i64, &str), Vec<&EventInput>> = BTreeMap::new();
     for e in &a.events {
-        let day = e
-            .event
-            .date
-            .or(a.date)
-            .ok_or_else(|| Error::corrupt("event without date passed validation"))?
-            .days_since_epoch();
+        let day = e.event.date.or(a.date).map(|d| d.days_since_epoch());
         let source = intern_actor(tx, ids, actor_code(&e.event.source))?;
         let target = intern_actor(tx, ids, actor_code(&e.event.target))?;
         groups
@@ -247,7 +241,7 @@ fn ingest_one(
             )?
             .query_row([event], |r| {
                 Ok((
-                    r.get::<_, i64>(0)?,
+                    r.get::<_, Option<i64>>(0)?,
                     r.get::<_, i64>(1)?,
                     r.get::<_, i64>(2)?,
                     r.get(3)?,
@@ -255,7 +249,7 @@ fn ingest_one(
                 ))
             })
             .optional()?;
-        if let Some((day, source, target, quad, goldstein10)) = gone {
+        if let Some((Some(day), source, target, quad, goldstein10)) = gone {
             daily
                 .entry((source, target, day))
                 .or_default()
@@ -267,19 +261,32 @@ fn ingest_one(
 
 /// Finds or creates the event with this key and counts `n` new mentions of it from one
 /// article of `outlet` (an article that had none before).
+///
+/// An undated event (`day` is `None`) is only found again when it has no mentions left:
+/// then it is one the same article reported before being replaced (events left empty by
+/// another article are deleted before the next article is stored).
 fn add_event(
     tx: &Connection,
     daily: &mut BTreeMap<DailyKey, DailyDelta>,
-    (day, source, target, code): (i64, i64, i64, &str),
+    (day, source, target, code): (Option<i64>, i64, i64, &str),
     n: i64,
     outlet: i64,
 ) -> Result<i64> {
-    let delta = daily.entry((source, target, day)).or_default();
-    delta.mentions += n;
+    let mut delta = day.map(|day| daily.entry((source, target, day)).or_default());
+    if let Some(d) = delta.as_deref_mut() {
+        d.mentions += n;
+    }
+    let find = match day {
+        Some(_) => {
+            "SELECT id FROM events WHERE date = ?1 AND source = ?2 AND target = ?3 AND code = ?4"
+        }
+        None => {
+            "SELECT id FROM events WHERE date IS ?1 AND source = ?2 AND target = ?3 AND code = ?4
+             AND mentions = 0"
+        }
+    };
     let found = tx
-        .prepare_cached(
-            "SELECT id FROM events WHERE date = ?1 AND source = ?2 AND target = ?3 AND code = ?4",
-        )?
+        .prepare_cached(find)?
         .query_row(params![day, source, target, code], |r| r.get::<_, i64>(0))
         .optional()?;
     if let Some(id) = found {
@@ -304,7 +311,9 @@ fn add_event(
          VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, 1, 1)",
     )?
     .execute(params![day, source, target, code, root, quad, goldstein10, n])?;
-    delta.event(1, quad, goldstein10);
+    if let Some(d) = delta {
+        d.event(1, quad, goldstein10);
+    }
     Ok(tx.last_insert_rowid())
 }
 
@@ -383,12 +392,14 @@ fn remove_mentions(
         .execute([article])?;
     let mut emptied = Vec::new();
     for (event, outlet, n) in affected {
-        let (day, source, target, mentions): (i64, i64, i64, i64) = tx
+        let (day, source, target, mentions): (Option<i64>, i64, i64, i64) = tx
             .prepare_cached("SELECT date, source, target, mentions FROM events WHERE id = ?1")?
             .query_row([event], |r| {
                 Ok((r.get(0)?, r.get(1)?, r.get(2)?, r.get(3)?))
             })?;
-        daily.entry((source, target, day)).or_default().mentions -= n;
+        if let Some(day) = day {
+            daily.entry((source, target, day)).or_default().mentions -= n;
+        }
         if mentions < n {
             return Err(Error::corrupt(format!(
                 "event {event} counts {mentions} mentions, {n} were removed"

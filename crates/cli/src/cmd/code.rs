@@ -20,7 +20,7 @@ use super::input::ArticleBatches;
 pub const EXIT_REJECTED: u8 = 3;
 
 /// Articles coded together; bounds memory whatever the input size.
-const BATCH_ARTICLES: usize = 256;
+pub(crate) const BATCH_ARTICLES: usize = 256;
 
 /// Flags of this subcommand.
 #[derive(clap::Args)]
@@ -41,7 +41,7 @@ pub struct Args {
     /// Do not load the embedded default dictionaries (use only `--dict` files).
     #[arg(long)]
     pub no_default_dict: bool,
-    /// Output format: jsonl, petrarch, phoenix, gdelt (parquet is not built yet).
+    /// Output format: jsonl, petrarch, phoenix, gdelt or parquet (parquet needs --output).
     #[arg(long, default_value = "jsonl")]
     pub format: String,
     /// Input format for all inputs: jsonl, text or xml (default: by file extension).
@@ -233,6 +233,11 @@ pub(crate) fn exit_code(rejected: usize) -> ExitCode {
 fn run_raw(args: &Args) -> anyhow::Result<ExitCode> {
     let started = std::time::Instant::now();
     let format: OutputFormat = args.format.parse()?;
+    anyhow::ensure!(
+        !format.is_binary() || args.output.is_some(),
+        "--format {} writes a binary file: give it with --output FILE",
+        format.name()
+    );
     let mut batches = ArticleBatches::open(
         &args.files,
         args.input_format.as_deref(),

@@ -6,9 +6,9 @@
 //! changed text or another coder version (a changed dictionary) replaces the article's
 //! events.
 //!
-//! An article without a date is stored (its sentences, so a later dated version replaces
-//! it), but its events carry no date and the store cannot place them in time: they are
-//! skipped and counted in a warning.
+//! An article without a date is stored with its events; the events carry no date, so the
+//! store returns them from event queries and exports but leaves them out of dyad series
+//! and top dyads. The summary line counts them (`undated=`).
 
 use std::io::IsTerminal as _;
 use std::path::PathBuf;
@@ -60,7 +60,6 @@ struct Totals {
     unchanged: usize,
     events: usize,
     undated_events: usize,
-    undated_articles: usize,
 }
 
 pub fn run(args: Args) -> anyhow::Result<ExitCode> {
@@ -100,15 +99,12 @@ pub fn run(args: Args) -> anyhow::Result<ExitCode> {
         let inputs = parallel_map(&todo, args.threads, |a| {
             to_input(&pipeline, a, &coder_version)
         });
-        let mut ready = Vec::with_capacity(inputs.len());
-        for (input, undated) in inputs {
-            if undated > 0 {
-                totals.undated_articles += 1;
-                totals.undated_events += undated;
-            }
-            ready.push(input);
-        }
-        store_batch(&mut writer, &ready, &mut totals, &mut batches)?;
+        totals.undated_events += inputs
+            .iter()
+            .filter(|i| i.date.is_none())
+            .map(|i| i.events.iter().filter(|e| e.event.date.is_none()).count())
+            .sum::<usize>();
+        store_batch(&mut writer, &inputs, &mut totals, &mut batches)?;
         if progress {
             eprint!(
                 "\rarticles={} inserted={} replaced={} unchanged={} events={} rejected={}",
@@ -125,20 +121,14 @@ pub fn run(args: Args) -> anyhow::Result<ExitCode> {
     if progress {
         eprintln!();
     }
-    if totals.undated_events > 0 {
-        eprintln!(
-            "warning: {} events of {} undated articles were not stored (the store needs a date \
-             for every event); the articles themselves were stored",
-            totals.undated_events, totals.undated_articles
-        );
-    }
     eprintln!(
-        "ingest: articles={} inserted={} replaced={} unchanged={} events={} rejected={} seconds={:.3}",
+        "ingest: articles={} inserted={} replaced={} unchanged={} events={} undated={} rejected={} seconds={:.3}",
         totals.articles,
         totals.inserted,
         totals.replaced,
         totals.unchanged,
         totals.events,
+        totals.undated_events,
         rejected,
         started.elapsed().as_secs_f64()
     );
@@ -194,24 +184,16 @@ fn is_article_error(kind: &ErrorKind) -> bool {
     )
 }
 
-/// Codes one article and shapes it for the store; also returns the number of events
-/// dropped for want of a date.
-fn to_input(pipeline: &Pipeline, article: &Article, coder_version: &str) -> (ArticleInput, usize) {
+/// Codes one article and shapes it for the store.
+fn to_input(pipeline: &Pipeline, article: &Article, coder_version: &str) -> ArticleInput {
     let coded = code_article(pipeline, article);
     let mut sentences = Vec::with_capacity(coded.len());
     let mut events = Vec::new();
-    let mut undated = 0;
     for (k, s) in coded.into_iter().enumerate() {
-        for (event, _mode) in s.events {
-            if event.date.is_none() && article.date.is_none() {
-                undated += 1;
-            } else {
-                events.push(EventInput { sentence: k, event });
-            }
-        }
+        events.extend(s.events.into_iter().map(|(event, _mode)| EventInput { sentence: k, event }));
         sentences.push(s.text);
     }
-    let input = ArticleInput {
+    ArticleInput {
         id: article.id.clone(),
         date: article.date,
         title: article.title.clone().unwrap_or_default(),
@@ -221,8 +203,7 @@ fn to_input(pipeline: &Pipeline, article: &Article, coder_version: &str) -> (Art
         sentences,
         events,
         coder_version: coder_version.to_string(),
-    };
-    (input, undated)
+    }
 }
 
 /// `dyad VERSION dict:HASH model:BYTES`: changes when the program, a dictionary (default or

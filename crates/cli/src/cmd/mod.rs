@@ -1,9 +1,12 @@
 //! One module per subcommand: its flags (`Args`) and its `run`.
 
+pub mod bench;
 pub mod code;
+pub mod demo;
 pub mod dict;
 pub mod eval_parse;
 pub mod explain;
+pub mod export;
 pub mod ingest;
 mod input;
 pub mod parse;

@@ -366,7 +366,7 @@ impl Plan {
 fn event_row(e: &StoredEvent) -> Vec<Value> {
     vec![
         json!(e.id.0),
-        json!(e.date.to_string()),
+        e.date.get().map_or(Value::Null, |d| json!(d.to_string())),
         json!(e.source),
         json!(e.target),
         json!(e.code),

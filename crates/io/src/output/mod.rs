@@ -6,6 +6,8 @@
 //! * [`PetrarchWriter`]: PETRARCH-2 event lines ([`format_event_line`](crate::format_event_line)).
 //! * [`PhoenixWriter`]: the Phoenix data set's 26 tab-separated columns.
 //! * [`GdeltWriter`]: the GDELT 2.0 event table's 61 tab-separated columns.
+//! * [`ParquetWriter`] (Cargo feature `parquet`, on by default): the JSON Lines fields as
+//!   flat Parquet columns, written in bounded row groups by [`ParquetTable`].
 //!
 //! All writers take any [`std::io::Write`], write nothing that depends on the clock, the
 //! thread count or hash order (the same records give byte-identical output), and end
@@ -50,10 +52,17 @@ use crate::articles::Article;
 
 mod gdelt;
 mod jsonl;
+#[cfg(feature = "parquet")]
+mod parquet;
 mod phoenix;
 
 pub use gdelt::{GdeltWriter, GDELT_COLUMNS};
 pub use jsonl::JsonlWriter;
+#[cfg(feature = "parquet")]
+pub use parquet::{
+    Cell, ColumnType, ParquetColumn, ParquetTable, ParquetWriter, DEFAULT_ROW_GROUP_ROWS,
+    EVENT_COLUMNS, EVENT_SCHEMA_ID,
+};
 pub use phoenix::{PhoenixWriter, PHOENIX_COLUMNS};
 
 /// One event to write, with the article and sentence it came from.
@@ -162,31 +171,37 @@ pub enum OutputFormat {
     Phoenix,
     /// [`GdeltWriter`].
     Gdelt,
+    /// `ParquetWriter` (needs the `parquet` feature; binary, so meant for files).
+    #[cfg(feature = "parquet")]
+    Parquet,
 }
 
 /// An output format that cannot be written.
 #[derive(Clone, Debug, PartialEq, Eq, thiserror::Error)]
 #[non_exhaustive]
 pub enum FormatError {
-    /// Parquet is planned behind a Cargo feature that is not built yet.
-    #[error("parquet output needs the `parquet` feature (not yet built)")]
+    /// Parquet was asked for, but this build has the `parquet` feature of `dyad-io` off.
+    #[error("parquet output is not in this build (the `parquet` feature of dyad-io is off)")]
     ParquetNotBuilt,
     /// No such format.
-    #[error("unknown output format {0:?} (expected jsonl, petrarch, phoenix or gdelt)")]
+    #[error("unknown output format {0:?} (expected jsonl, petrarch, phoenix, gdelt or parquet)")]
     Unknown(String),
 }
 
 impl std::str::FromStr for OutputFormat {
     type Err = FormatError;
 
-    /// `jsonl` (or `json`), `petrarch`, `phoenix`, `gdelt`, in any case; `parquet` gives
-    /// [`FormatError::ParquetNotBuilt`].
+    /// `jsonl` (or `json`), `petrarch`, `phoenix`, `gdelt`, `parquet`, in any case;
+    /// `parquet` gives [`FormatError::ParquetNotBuilt`] when the `parquet` feature is off.
     fn from_str(s: &str) -> Result<OutputFormat, FormatError> {
         match s.to_ascii_lowercase().as_str() {
             "jsonl" | "json" => Ok(OutputFormat::Jsonl),
             "petrarch" => Ok(OutputFormat::Petrarch),
             "phoenix" => Ok(OutputFormat::Phoenix),
             "gdelt" => Ok(OutputFormat::Gdelt),
+            #[cfg(feature = "parquet")]
+            "parquet" => Ok(OutputFormat::Parquet),
+            #[cfg(not(feature = "parquet"))]
             "parquet" => Err(FormatError::ParquetNotBuilt),
             _ => Err(FormatError::Unknown(s.to_string())),
         }
@@ -194,6 +209,11 @@ impl std::str::FromStr for OutputFormat {
 }
 
 impl OutputFormat {
+    /// True for binary formats (Parquet), which should go to a file rather than a terminal.
+    pub fn is_binary(self) -> bool {
+        self.name() == "parquet"
+    }
+
     /// The format's name as `from_str` reads it.
     pub fn name(self) -> &'static str {
         match self {
@@ -201,6 +221,8 @@ impl OutputFormat {
             OutputFormat::Petrarch => "petrarch",
             OutputFormat::Phoenix => "phoenix",
             OutputFormat::Gdelt => "gdelt",
+            #[cfg(feature = "parquet")]
+            OutputFormat::Parquet => "parquet",
         }
     }
 
@@ -215,6 +237,8 @@ impl OutputFormat {
             OutputFormat::Petrarch => Box::new(PetrarchWriter::new(out, opts.petrarch)),
             OutputFormat::Phoenix => Box::new(PhoenixWriter::new(out)),
             OutputFormat::Gdelt => Box::new(GdeltWriter::new(out)),
+            #[cfg(feature = "parquet")]
+            OutputFormat::Parquet => Box::new(ParquetWriter::new(out)),
         }
     }
 }
@@ -521,13 +545,18 @@ mod tests {
     use crate::Location;
 
     #[test]
-    fn formats_parse_and_parquet_says_why_not() {
+    fn formats_parse() {
         assert_eq!("JSONL".parse(), Ok(OutputFormat::Jsonl));
         assert_eq!("gdelt".parse(), Ok(OutputFormat::Gdelt));
-        let e = "parquet".parse::<OutputFormat>().unwrap_err();
+        #[cfg(feature = "parquet")]
+        {
+            assert_eq!("Parquet".parse(), Ok(OutputFormat::Parquet));
+            assert!(OutputFormat::Parquet.is_binary());
+        }
+        #[cfg(not(feature = "parquet"))]
         assert_eq!(
-            e.to_string(),
-            "parquet output needs the `parquet` feature (not yet built)"
+            "parquet".parse::<OutputFormat>().unwrap_err().to_string(),
+            "parquet output is not in this build (the `parquet` feature of dyad-io is off)"
         );
         assert!(matches!(
             "csv".parse::<OutputFormat>(),
@@ -538,8 +567,11 @@ mod tests {
             OutputFormat::Petrarch,
             OutputFormat::Phoenix,
             OutputFormat::Gdelt,
+            #[cfg(feature = "parquet")]
+            OutputFormat::Parquet,
         ] {
             assert_eq!(f.name().parse(), Ok(f));
+            assert_eq!(f.is_binary(), f.name() == "parquet");
         }
     }
 
