@@ -44,6 +44,20 @@ fn hkey(parts: &[&str]) -> u64 {
     crate::hash::mix(h.finish())
 }
 
+/// Call `f` with `form.to_lowercase()`, without allocating for short ASCII words.
+fn with_lower<R>(form: &str, f: impl FnOnce(&str) -> R) -> R {
+    let mut buf = [0u8; 48];
+    match buf.get_mut(..form.len()) {
+        Some(b) if form.is_ascii() => {
+            b.copy_from_slice(form.as_bytes());
+            b.make_ascii_lowercase();
+            // ASCII stays ASCII, so this cannot fail.
+            f(std::str::from_utf8(b).unwrap_or_default())
+        }
+        _ => f(&form.to_lowercase()),
+    }
+}
+
 fn hashed<V: Clone>(v: &[(String, V)]) -> FxHashMap<u64, V> {
     v.iter()
         .map(|(k, x)| (hkey(&k.split('\t').collect::<Vec<_>>()), x.clone()))
@@ -180,25 +194,36 @@ impl Lemmatizer {
         if let Some(l) = self.exact.get(&hkey(&[form, xpos])) {
             return l.clone();
         }
-        let lf = form.to_lowercase();
-        if let Some(l) = self.lower.get(&hkey(&[&lf, xpos])) {
+        if let Some(l) = with_lower(form, |lf| self.lower.get(&hkey(&[lf, xpos]))) {
             return l.clone();
         }
+        let lf = form.to_lowercase();
         let src = if is_proper(xpos) {
             form.to_string()
         } else {
             lf
         };
-        let chars: Vec<char> = src.chars().collect();
-        let lchars: Vec<char> = src.to_lowercase().chars().collect();
-        if lchars.len() != chars.len() {
+        let lower = src.to_lowercase();
+        let n = src.chars().count();
+        if lower.chars().count() != n {
             return src;
         }
-        for k in (0..=MAX_SUFFIX.min(chars.len())).rev() {
-            if let Some((strip, add)) = self.rules.get(&hkey(&[xpos, &suffix(&lchars, k)])) {
+        for k in (0..=MAX_SUFFIX.min(n)).rev() {
+            // The last `k` characters of the lower-cased word.
+            let at = match k {
+                0 => lower.len(),
+                _ => lower.char_indices().rev().nth(k - 1).map_or(0, |(i, _)| i),
+            };
+            if let Some((strip, add)) = self.rules.get(&hkey(&[xpos, &lower[at..]])) {
                 let strip = *strip as usize;
-                if strip <= chars.len() && strip < chars.len() + add.chars().count() {
-                    let mut out: String = chars[..chars.len() - strip].iter().collect();
+                if strip <= n && strip < n + add.chars().count() {
+                    // The first `n - strip` characters of the word, then `add`.
+                    let keep = src
+                        .char_indices()
+                        .nth(n - strip)
+                        .map_or(src.len(), |(i, _)| i);
+                    let mut out = String::with_capacity(keep + add.len());
+                    out.push_str(&src[..keep]);
                     out.push_str(add);
                     return out;
                 }
@@ -209,7 +234,7 @@ impl Lemmatizer {
 
     /// Morphological features of `form` with its tags (`_` when none).
     pub(crate) fn feats(&self, form: &str, upos: &str, xpos: &str) -> String {
-        if let Some(f) = self.feats.get(&hkey(&[&form.to_lowercase(), upos, xpos])) {
+        if let Some(f) = with_lower(form, |lf| self.feats.get(&hkey(&[lf, upos, xpos]))) {
             return f.clone();
         }
         self.feats_by_tag

@@ -9,7 +9,7 @@
 use crate::codec::{Reader, Writer};
 use crate::hash::{feat, feat4, hash_str, Rng};
 use crate::perceptron::{argmax, copy_pruned, Trainer, Weights};
-use crate::tagger::norm_lower;
+use crate::tagger::norm_lower_into;
 use crate::Error;
 
 const NONE: usize = usize::MAX;
@@ -55,23 +55,25 @@ const ROOT_W: PWord = PWord {
 pub(crate) fn pwords(forms: &[&str], tags: &[usize], tagset: &[(String, String)]) -> Vec<PWord> {
     let mut out = Vec::with_capacity(forms.len());
     let (mut punct, mut verb) = (0u32, 0u32);
+    let mut lower = String::new();
     for (f, &t) in forms.iter().zip(tags) {
         let upos = tagset.get(t).map_or("", |x| x.0.as_str());
-        let lower = norm_lower(f);
-        let n = lower.chars().count();
-        let suf: String = lower.chars().skip(n.saturating_sub(3)).collect();
+        norm_lower_into(f, &mut lower);
+        let suf_start = lower.char_indices().rev().nth(2).map_or(0, |(i, _)| i);
+        let is_punct = upos == "PUNCT";
+        let is_verb = matches!(upos, "VERB" | "AUX");
         out.push(PWord {
             w: hash_str(&lower),
             p: t as u64 + 10,
             u: hash_str(upos),
-            suf: hash_str(&suf) ^ 0x5u64,
+            suf: hash_str(&lower[suf_start..]) ^ 0x5u64,
             punct_before: punct,
             verb_before: verb,
-            punct: upos == "PUNCT",
-            verb: matches!(upos, "VERB" | "AUX"),
+            punct: is_punct,
+            verb: is_verb,
         });
-        punct += (upos == "PUNCT") as u32;
-        verb += matches!(upos, "VERB" | "AUX") as u32;
+        punct += is_punct as u32;
+        verb += is_verb as u32;
     }
     out
 }
@@ -161,6 +163,47 @@ impl State {
                 }
             }
         }
+    }
+
+    /// The highest-scoring valid action (ties: lowest index), as
+    /// `argmax(scores, |a| self.valid(a, n_labels, root_label))` but checking validity
+    /// once per kind of action instead of once per action.
+    fn best_action(&self, scores: &[f32], n_labels: usize, root_label: usize) -> Option<usize> {
+        let s0 = self.s0();
+        let has_b = self.b <= self.n;
+        let s0_word = s0 != 0 && s0 != NONE;
+        let s0_headed = s0_word && self.heads.get(s0).is_some_and(|&h| h != NONE);
+        let mut best: Option<(usize, f32)> = None;
+        let mut consider = |a: usize| {
+            if let Some(&s) = scores.get(a) {
+                if !matches!(best, Some((_, b)) if b >= s) {
+                    best = Some((a, s));
+                }
+            }
+        };
+        if has_b {
+            consider(SHIFT);
+        }
+        if s0_headed {
+            consider(REDUCE);
+        }
+        if has_b && s0_word && !s0_headed {
+            (0..n_labels)
+                .filter(|&l| l != root_label)
+                .for_each(|l| consider(2 + l));
+        }
+        if has_b && s0 != NONE {
+            if s0 == 0 {
+                if self.r1[0] == NONE {
+                    consider(2 + n_labels + root_label);
+                }
+            } else {
+                (0..n_labels)
+                    .filter(|&l| l != root_label)
+                    .for_each(|l| consider(2 + n_labels + l));
+            }
+        }
+        best.map(|(a, _)| a)
     }
 
     fn apply(&mut self, action: usize, n_labels: usize) {
@@ -514,7 +557,7 @@ impl Parser {
         while !st.terminal() {
             st.features(words, &mut f);
             self.weights.scores(&f, &mut scores);
-            let Some(a) = argmax(&scores, |a| st.valid(a, nl, self.root_label)) else {
+            let Some(a) = st.best_action(&scores, nl, self.root_label) else {
                 break;
             };
             st.apply(a, nl);
@@ -701,6 +744,30 @@ mod tests {
         }
         let arcs = finish(&st, 0, 1);
         assert_eq!(arcs, vec![(2, 1), (0, 0), (2, 1)]);
+    }
+
+    /// `best_action` picks what `argmax` over `valid` actions picks, in every state met
+    /// along random walks, with random scores (and many ties).
+    #[test]
+    fn best_action_matches_argmax_over_valid_actions() {
+        let mut rng = Rng::new(3);
+        for root_label in [0usize, 2, 4] {
+            let nl = 5;
+            let n_actions = 2 + 2 * nl;
+            for n in 0..9 {
+                let mut st = State::new(n);
+                let mut scores = vec![0f32; n_actions];
+                for _ in 0..4 * n + 2 {
+                    for s in scores.iter_mut() {
+                        *s = rng.below(4) as f32;
+                    }
+                    let want = argmax(&scores, |a| st.valid(a, nl, root_label));
+                    assert_eq!(st.best_action(&scores, nl, root_label), want);
+                    let Some(a) = want else { break };
+                    st.apply(a, nl);
+                }
+            }
+        }
     }
 
     /// Following zero-cost actions rebuilds a projective tree with nested left and right

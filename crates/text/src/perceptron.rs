@@ -127,36 +127,282 @@ impl Trainer {
     }
 }
 
-/// One slot of the open-addressing table (16 bytes): the key's high 32 bits as a
-/// fingerprint (0 = empty), then `meta` = start << 8 | length. Runs of one or two weights
-/// live in the slot itself (no second memory access); length 0 marks a dense row.
+/// Eight slots of an open-addressing table, one cache line: the keys' high 32 bits as
+/// fingerprints (0 = empty slot), and for each slot a `meta` word that says where its
+/// run of (class, weight) pairs is (see [`Weights`]). A key goes to the first free slot
+/// of its home group or of the groups after it, so a lookup compares the fingerprints of
+/// a whole group at once and stops at a group with a free slot.
 #[derive(Clone, Copy, Default)]
-#[repr(C, align(16))]
-struct Bucket {
-    fp: u32,
-    meta: u32,
-    inline: [(u8, i16); 2],
+#[repr(C, align(64))]
+struct Group {
+    fp: [u32; SLOTS],
+    meta: [u32; SLOTS],
 }
 
-/// Frozen weights: an open-addressing table from feature key to a run of (class, weight).
+/// Slots per [`Group`].
+const SLOTS: usize = 8;
+
+/// One (class, weight) pair of a sparse row.
+#[derive(Clone, Copy, Default)]
+#[repr(C)]
+struct Entry {
+    w: i16,
+    class: u8,
+    _pad: u8,
+}
+
+/// Values for which all-zero bytes are a valid value (so a zero-filled mapping is an
+/// array of them).
 ///
-/// Weights stay quantised (`i16`); the common scale does not change which class scores
-/// highest, so it is not applied.
+/// # Safety
+///
+/// Implement only for plain-data types whose all-zero bit pattern is valid.
+unsafe trait Zeroable: Copy + Default {}
+// SAFETY: integers and arrays of them only.
+unsafe impl Zeroable for Group {}
+// SAFETY: integers only.
+unsafe impl Zeroable for Entry {}
+// SAFETY: an integer.
+unsafe impl Zeroable for i16 {}
+
+/// A fixed-length array of plain values. Large ones are mapped on their own, 2 MiB
+/// aligned, and marked for transparent huge pages on Linux: the weight tables are probed
+/// at random, and with 4 KiB pages nearly every probe also misses the TLB.
+struct Table<T: Zeroable> {
+    #[cfg(target_os = "linux")]
+    mapped: Option<Mapping>,
+    heap: Box<[T]>,
+    len: usize,
+}
+
+/// A private anonymous mapping (Linux only).
+#[cfg(target_os = "linux")]
+struct Mapping {
+    ptr: std::ptr::NonNull<u8>,
+    bytes: usize,
+}
+
+#[cfg(target_os = "linux")]
+impl Mapping {
+    const HUGE: usize = 2 << 20;
+
+    /// Zero-filled, 2 MiB aligned memory of at least `bytes` bytes, or `None`.
+    fn new(bytes: usize) -> Option<Mapping> {
+        let bytes = bytes.div_ceil(Self::HUGE).checked_mul(Self::HUGE)?;
+        let over = bytes.checked_add(Self::HUGE)?;
+        // SAFETY: a fresh anonymous mapping; the parts outside the aligned window are
+        // unmapped again, and the window is only ever accessed through `Table`.
+        unsafe {
+            let p = libc::mmap(
+                std::ptr::null_mut(),
+                over,
+                libc::PROT_READ | libc::PROT_WRITE,
+                libc::MAP_PRIVATE | libc::MAP_ANONYMOUS,
+                -1,
+                0,
+            );
+            if p == libc::MAP_FAILED {
+                return None;
+            }
+            let start = p as usize;
+            let aligned = start.div_ceil(Self::HUGE) * Self::HUGE;
+            let head = aligned - start;
+            let tail = over - head - bytes;
+            if head > 0 {
+                libc::munmap(p, head);
+            }
+            if tail > 0 {
+                libc::munmap((aligned + bytes) as *mut libc::c_void, tail);
+            }
+            // A hint only: without transparent huge pages this changes nothing.
+            libc::madvise(aligned as *mut libc::c_void, bytes, libc::MADV_HUGEPAGE);
+            Some(Mapping {
+                ptr: std::ptr::NonNull::new(aligned as *mut u8)?,
+                bytes,
+            })
+        }
+    }
+}
+
+#[cfg(target_os = "linux")]
+impl Drop for Mapping {
+    fn drop(&mut self) {
+        // SAFETY: `ptr..ptr + bytes` is exactly the window mapped in `Mapping::new`.
+        unsafe {
+            libc::munmap(self.ptr.as_ptr() as *mut libc::c_void, self.bytes);
+        }
+    }
+}
+
+// SAFETY: a `Table` owns its memory like a `Box<[T]>` does.
+unsafe impl<T: Zeroable + Send> Send for Table<T> {}
+// SAFETY: shared access is read-only.
+unsafe impl<T: Zeroable + Sync> Sync for Table<T> {}
+
+impl<T: Zeroable> Table<T> {
+    /// Tables this large (bytes) get their own huge-page mapping.
+    const MAP_MIN: usize = 1 << 20;
+
+    /// `len` zero values.
+    fn zeroed(len: usize) -> Table<T> {
+        #[cfg(target_os = "linux")]
+        {
+            let bytes = len.saturating_mul(std::mem::size_of::<T>());
+            if bytes >= Self::MAP_MIN {
+                if let Some(m) = Mapping::new(bytes) {
+                    return Table {
+                        mapped: Some(m),
+                        heap: Box::default(),
+                        len,
+                    };
+                }
+            }
+        }
+        Table {
+            #[cfg(target_os = "linux")]
+            mapped: None,
+            heap: vec![T::default(); len].into_boxed_slice(),
+            len,
+        }
+    }
+
+    fn from_slice(v: &[T]) -> Table<T> {
+        let mut t = Table::zeroed(v.len());
+        t.as_mut_slice().copy_from_slice(v);
+        t
+    }
+
+    #[inline(always)]
+    fn as_slice(&self) -> &[T] {
+        #[cfg(target_os = "linux")]
+        if let Some(m) = &self.mapped {
+            // SAFETY: the mapping holds `len` zero-initialised-or-written `T`s (`T` is
+            // `Zeroable`), is aligned to 2 MiB and lives as long as `self`.
+            return unsafe { std::slice::from_raw_parts(m.ptr.as_ptr() as *const T, self.len) };
+        }
+        &self.heap
+    }
+
+    fn as_mut_slice(&mut self) -> &mut [T] {
+        #[cfg(target_os = "linux")]
+        if let Some(m) = &self.mapped {
+            // SAFETY: as in `as_slice`, and `&mut self` makes the access exclusive.
+            return unsafe { std::slice::from_raw_parts_mut(m.ptr.as_ptr() as *mut T, self.len) };
+        }
+        &mut self.heap
+    }
+}
+
+/// Frozen weights: open-addressing tables from feature key to a run of (class, weight).
+///
+/// Features with dense rows (the most frequent ones: a feature gains classes with each
+/// update) live in a small `hot` table that stays in cache; the rest in a large `cold`
+/// table, probed only for keys the hot one lacks. A slot's `meta` is `start << 8 | length`: a
+/// run of one weight is stored in it directly (`class << 8 | weight << 16 | 1`), longer
+/// runs in `entries` (padded with zero weights to a multiple of [`PAIR`]) and the
+/// longest as whole rows of `dense` (length 0, `start` in weights).
+///
+/// Weights stay quantised (`i16`) and are added up exactly in `i32`; the common scale
+/// does not change which class scores highest, so it is not applied.
 pub(crate) struct Weights {
     n_classes: usize,
-    mask: usize,
-    buckets: Vec<Bucket>,
-    entries: Vec<(u8, i16)>,
-    /// Rows with many classes, stored densely (`n_classes` weights each) so that adding
-    /// them up vectorises; their buckets have length 0 and index this by row.
-    dense: Vec<i16>,
+    hot: Table<Group>,
+    cold: Table<Group>,
+    /// Sparse runs of 2 or more weights.
+    entries: Table<Entry>,
+    /// Rows with many classes, stored densely (`stride` weights each, a multiple of
+    /// [`LANES`] with zeros past `n_classes`) so that adding them up vectorises.
+    dense: Table<i16>,
+    stride: usize,
+    /// Whether the CPU has AVX2 (only changes speed: the sums are exact integers).
+    avx2: bool,
 }
 
+/// Dense rows are added up in blocks of this many classes.
+const LANES: usize = 16;
+
+/// Sparse runs are padded to a multiple of this many entries.
+const PAIR: usize = 2;
+
+/// The 32 bits of `key` a slot keeps (never 0, which marks a free slot). Keys are
+/// well-mixed hashes, but all 64 bits are folded in so that keys differing only in their
+/// low bits (which pick the group) are told apart too.
 #[inline(always)]
 fn fingerprint(key: u64) -> u32 {
-    match (key >> 32) as u32 {
+    match (key >> 32) as u32 ^ key as u32 {
         0 => 1,
         f => f,
+    }
+}
+
+/// The home group of `key` in a table of `groups` groups (a power of two).
+#[inline(always)]
+fn home(key: u64, groups: usize) -> usize {
+    (key as usize) & groups.wrapping_sub(1)
+}
+
+/// The `meta` word of `key` in `table` (a power-of-two number of groups), if present.
+#[inline(always)]
+fn probe(table: &[Group], key: u64) -> Option<u32> {
+    let mask = table.len().wrapping_sub(1);
+    let fp = fingerprint(key);
+    let mut g = (key as usize) & mask;
+    while let Some(group) = table.get(g) {
+        let hit = matches(&group.fp, fp);
+        if hit != 0 {
+            return group.meta.get(hit.trailing_zeros() as usize / 2).copied();
+        }
+        if matches(&group.fp, 0) != 0 {
+            return None;
+        }
+        g = (g + 1) & mask;
+    }
+    None
+}
+
+/// Bit mask of the slots holding `fp`: two bits per slot, slot `i` at bits `2i, 2i + 1`.
+#[inline(always)]
+fn matches(fps: &[u32; SLOTS], fp: u32) -> u32 {
+    #[cfg(target_arch = "x86_64")]
+    {
+        use core::arch::x86_64::*;
+        // SAFETY: SSE2 is part of x86_64; the loads read the 32 bytes of `fps`.
+        unsafe {
+            let p = fps.as_ptr() as *const __m128i;
+            let key = _mm_set1_epi32(fp as i32);
+            let a = _mm_cmpeq_epi32(_mm_loadu_si128(p), key);
+            let b = _mm_cmpeq_epi32(_mm_loadu_si128(p.add(1)), key);
+            _mm_movemask_epi8(_mm_packs_epi32(a, b)) as u32
+        }
+    }
+    #[cfg(not(target_arch = "x86_64"))]
+    {
+        let mut m = 0u32;
+        for (i, &f) in fps.iter().enumerate() {
+            m |= ((f == fp) as u32 * 3) << (2 * i);
+        }
+        m
+    }
+}
+
+/// An empty open-addressing table for `n` keys, filled to at most `load` percent.
+fn new_table(n: usize, load: usize) -> Table<Group> {
+    let groups = (n * 100).div_ceil(SLOTS * load).max(1).next_power_of_two();
+    Table::<Group>::zeroed(groups)
+}
+
+/// Put `key` with its `meta` in the first free slot from its home group on.
+fn insert(table: &mut [Group], key: u64, meta: u32) {
+    let mask = table.len().wrapping_sub(1);
+    let mut g = (key as usize) & mask;
+    // The table is never full (see `new_table`), so this ends.
+    while let Some(group) = table.get_mut(g) {
+        if let Some(i) = group.fp.iter().position(|&f| f == 0) {
+            group.fp[i] = fingerprint(key);
+            group.meta[i] = meta;
+            return;
+        }
+        g = (g + 1) & mask;
     }
 }
 
@@ -173,14 +419,15 @@ impl Weights {
             return Err(corrupt("too many classes"));
         }
         let n = r.len(3)?;
-        let cap = (n + n / 2).next_power_of_two().max(16);
-        let mask = cap - 1;
-        let mut buckets = vec![Bucket::default(); cap];
+        let dense_min = (n_classes / 4).max(8);
+        let stride = n_classes.div_ceil(LANES).max(1) * LANES;
         let mut entries = Vec::with_capacity(n * 2);
         let mut dense = Vec::new();
-        let dense_min = (n_classes / 4).max(8);
+        // Dense rows are few: their keys are put in the hot table once all are known.
+        let mut hot_keys = Vec::new();
+        let mut cold = new_table(n, COLD_LOAD);
+        let mut row = Vec::with_capacity(n_classes);
         let mut key = 0u64;
-        let mut row = Vec::new();
         for _ in 0..n {
             key = key.wrapping_add(r.var()?);
             let len = r.len(3)?;
@@ -194,110 +441,215 @@ impl Weights {
                 if class >= n_classes {
                     return Err(corrupt("class out of range"));
                 }
-                row.push((class as u8, q));
+                row.push(Entry {
+                    w: q,
+                    class: class as u8,
+                    _pad: 0,
+                });
             }
-            let mut bucket = Bucket {
-                fp: fingerprint(key),
-                ..Bucket::default()
-            };
-            if len <= 2 {
-                bucket.inline[..len].copy_from_slice(&row);
-                bucket.meta = len as u32;
-            } else if len >= dense_min {
-                let start = dense.len() / n_classes.max(1);
-                dense.resize(dense.len() + n_classes, 0i16);
-                let base = start * n_classes;
-                for &(c, q) in &row {
-                    dense[base + c as usize] = q;
-                }
-                bucket.meta = (start as u32) << 8;
-                if start >= 1 << 24 {
+            if len >= dense_min {
+                let at = dense.len();
+                if at >= 1 << 24 {
                     return Err(corrupt("too many weights"));
                 }
+                dense.resize(at + stride, 0i16);
+                for e in &row {
+                    dense[at + e.class as usize] = e.w;
+                }
+                hot_keys.push((key, (at as u32) << 8));
+                continue;
+            }
+            let meta = if len == 1 {
+                let e = row[0];
+                (e.w as u16 as u32) << 16 | (e.class as u32) << 8 | 1
             } else {
-                let start = entries.len();
-                entries.extend_from_slice(&row);
-                bucket.meta = ((start as u32) << 8) | len as u32;
-                if start >= 1 << 24 {
+                let at = entries.len();
+                if at >= 1 << 24 {
                     return Err(corrupt("too many weights"));
                 }
-            }
-            let mut b = (key as usize) & mask;
-            while buckets[b].fp != 0 {
-                b = (b + 1) & mask;
-            }
-            buckets[b] = bucket;
+                entries.extend_from_slice(&row);
+                entries.resize(at + len.div_ceil(PAIR) * PAIR, Entry::default());
+                (at as u32) << 8 | len as u32
+            };
+            insert(cold.as_mut_slice(), key, meta);
         }
+        // The hot table is small: keep it sparse, for short probes.
+        let mut hot = new_table(hot_keys.len(), 50);
+        for &(key, meta) in &hot_keys {
+            insert(hot.as_mut_slice(), key, meta);
+        }
+        #[cfg(target_arch = "x86_64")]
+        let avx2 = std::arch::is_x86_feature_detected!("avx2");
+        #[cfg(not(target_arch = "x86_64"))]
+        let avx2 = false;
         Ok(Weights {
             n_classes,
-            mask,
-            buckets,
-            entries,
-            dense,
+            hot,
+            cold,
+            entries: Table::from_slice(&entries),
+            dense: Table::from_slice(&dense),
+            stride,
+            avx2,
         })
     }
 
     /// Add the weights of each feature to `out` (which must have `n_classes` slots).
-    ///
-    /// Three passes so that the memory loads of all features overlap: prefetch the
-    /// buckets, probe them (adding short runs, prefetching longer ones), then add the
-    /// longer runs up.
     #[inline]
     pub(crate) fn scores(&self, feats: &[u64], out: &mut [f32]) {
-        let mut acc = [0i32; 256];
-        let mut found = [0u32; 128];
-        let nc = self.n_classes;
-        for chunk in feats.chunks(128) {
+        #[cfg(target_arch = "x86_64")]
+        if self.avx2 {
+            // SAFETY: the CPU supports AVX2 (checked when the weights were loaded).
+            unsafe { self.scores_avx2(feats, out) };
+            return;
+        }
+        self.scores_impl(feats, out);
+    }
+
+    #[cfg(target_arch = "x86_64")]
+    #[target_feature(enable = "avx2")]
+    unsafe fn scores_avx2(&self, feats: &[u64], out: &mut [f32]) {
+        self.scores_impl(feats, out);
+    }
+
+    /// In passes, so that the memory loads of all features overlap: probe the hot table
+    /// (prefetching the cold groups of keys it lacks); probe the cold table; add the
+    /// dense rows block by block, the block's sums in registers; then add the sparse
+    /// runs. Runs of one weight are added as soon as they are found.
+    #[inline(always)]
+    fn scores_impl(&self, feats: &[u64], out: &mut [f32]) {
+        let mut acc = [0i32; 256 + LANES];
+        let mut later = Later {
+            sparse: [0; CHUNK],
+            ns: 0,
+            dense: [0; CHUNK],
+            nd: 0,
+        };
+        let mut missed = [0u64; CHUNK];
+        let hot = self.hot.as_slice();
+        let cold = self.cold.as_slice();
+        let entries = self.entries.as_slice();
+        let dense = self.dense.as_slice();
+        for chunk in feats.chunks(CHUNK) {
+            later.ns = 0;
+            later.nd = 0;
+            let mut nm = 0;
             for &f in chunk {
-                prefetch(&self.buckets, (f as usize) & self.mask);
+                prefetch(hot, home(f, hot.len()));
             }
-            let mut nf = 0;
             for &f in chunk {
-                let fp = fingerprint(f);
-                let mut b = (f as usize) & self.mask;
-                loop {
-                    let bucket = &self.buckets[b];
-                    if bucket.fp == fp {
-                        let len = bucket.meta & 0xff;
-                        if len == 1 || len == 2 {
-                            for &(c, w) in &bucket.inline[..len as usize] {
-                                acc[c as usize] += w as i32;
-                            }
-                        } else {
-                            let start = (bucket.meta >> 8) as usize;
-                            if len == 0 {
-                                prefetch(&self.dense, start * nc);
-                            } else {
-                                prefetch(&self.entries, start);
-                            }
-                            found[nf] = bucket.meta;
-                            nf += 1;
+                match probe(hot, f) {
+                    Some(meta) => later.found(meta, &mut acc, entries, dense),
+                    None => {
+                        prefetch(cold, home(f, cold.len()));
+                        if let Some(m) = missed.get_mut(nm) {
+                            *m = f;
+                            nm += 1;
                         }
-                        break;
                     }
-                    if bucket.fp == 0 {
-                        break;
-                    }
-                    b = (b + 1) & self.mask;
                 }
             }
-            for &meta in &found[..nf] {
+            for &f in &missed[..nm] {
+                if let Some(meta) = probe(cold, f) {
+                    later.found(meta, &mut acc, entries, dense);
+                }
+            }
+            // Dense rows first: most are in cache, and adding them up gives the sparse
+            // runs (more often cold) time to arrive.
+            add_dense(dense, self.stride, &later.dense[..later.nd], &mut acc);
+            for &meta in &later.sparse[..later.ns] {
                 let s = (meta >> 8) as usize;
-                let len = (meta & 0xff) as usize;
-                if len == 0 {
-                    let row = self.dense.get(s * nc..(s + 1) * nc).unwrap_or_default();
-                    for (a, &w) in acc[..nc].iter_mut().zip(row) {
-                        *a += w as i32;
-                    }
-                } else {
-                    for &(c, w) in self.entries.get(s..s + len).unwrap_or_default() {
-                        acc[c as usize] += w as i32;
+                let len = ((meta & 0xff) as usize).div_ceil(PAIR) * PAIR;
+                for pair in entries
+                    .get(s..s + len)
+                    .unwrap_or_default()
+                    .chunks_exact(PAIR)
+                {
+                    for e in pair {
+                        acc[e.class as usize] += e.w as i32;
                     }
                 }
             }
         }
         for (o, a) in out.iter_mut().zip(acc) {
             *o = a as f32;
+        }
+    }
+}
+
+/// The cold table is filled to at most this percentage (40-80% once its size is rounded
+/// up to a power of two; denser tables measured slower, from probing further).
+const COLD_LOAD: usize = 80;
+
+/// Features are scored in chunks of this many.
+const CHUNK: usize = 128;
+
+/// Runs found in a chunk, to be added up once all its buckets are probed.
+struct Later {
+    /// `meta` of sparse runs.
+    sparse: [u32; CHUNK],
+    ns: usize,
+    /// Offsets of dense rows (in weights).
+    dense: [u32; CHUNK],
+    nd: usize,
+}
+
+impl Later {
+    /// Add a run of one weight now, or note (and prefetch) a longer one.
+    #[inline(always)]
+    fn found(&mut self, meta: u32, acc: &mut [i32; 256 + LANES], entries: &[Entry], dense: &[i16]) {
+        let len = meta & 0xff;
+        if len == 1 {
+            acc[((meta >> 8) & 0xff) as usize] += (meta as i32) >> 16;
+        } else if len == 0 {
+            let start = meta >> 8;
+            prefetch(dense, start as usize);
+            if let Some(d) = self.dense.get_mut(self.nd) {
+                *d = start;
+                self.nd += 1;
+            }
+        } else {
+            prefetch(entries, (meta >> 8) as usize);
+            if let Some(s) = self.sparse.get_mut(self.ns) {
+                *s = meta;
+                self.ns += 1;
+            }
+        }
+    }
+}
+
+/// Add the dense rows starting at `rows` (offsets into `dense`) to `acc`.
+#[inline(always)]
+fn add_dense(dense: &[i16], stride: usize, rows: &[u32], acc: &mut [i32]) {
+    // With the number of blocks known at compile time, all the block sums stay in
+    // registers while the rows stream by.
+    macro_rules! blocks {
+        ($($b:literal)*) => {
+            match stride / LANES {
+                $($b => add_dense_blocks::<$b>(dense, rows, acc),)*
+                _ => {}
+            }
+        };
+    }
+    blocks!(1 2 3 4 5 6 7 8 9 10 11 12 13 14 15 16);
+}
+
+#[inline(always)]
+fn add_dense_blocks<const B: usize>(dense: &[i16], rows: &[u32], acc: &mut [i32]) {
+    let mut sum = [[0i32; LANES]; B];
+    for &s in rows {
+        let at = s as usize;
+        let Some(row) = dense.get(at..at + B * LANES) else {
+            continue;
+        };
+        for (block, w) in sum.iter_mut().zip(row.chunks_exact(LANES)) {
+            for (x, &y) in block.iter_mut().zip(w) {
+                *x += y as i32;
+            }
+        }
+    }
+    for (a, block) in acc.chunks_exact_mut(LANES).zip(&sum) {
+        for (x, &y) in a.iter_mut().zip(block) {
+            *x += y;
         }
     }
 }
@@ -345,14 +697,14 @@ pub(crate) fn copy_pruned(r: &mut Reader<'_>, w: &mut Writer, min_q: i16) -> Res
 #[inline(always)]
 fn prefetch<T>(v: &[T], i: usize) {
     #[cfg(target_arch = "x86_64")]
-    if let Some(x) = v.get(i) {
-        // SAFETY: prefetching is a hint; the pointer is valid for reads.
+    {
+        // A prefetch never faults, so the address need not be checked (and callers
+        // pass in-bounds indices anyway).
+        let p = v.as_ptr().wrapping_add(i);
+        // SAFETY: prefetching is a hint that does not access memory architecturally.
         #[allow(unused_unsafe)]
         unsafe {
-            core::arch::x86_64::_mm_prefetch(
-                x as *const T as *const i8,
-                core::arch::x86_64::_MM_HINT_T0,
-            );
+            core::arch::x86_64::_mm_prefetch(p as *const i8, core::arch::x86_64::_MM_HINT_T0);
         }
     }
     #[cfg(not(target_arch = "x86_64"))]
@@ -373,6 +725,70 @@ pub(crate) fn argmax(scores: &[f32], allowed: impl Fn(usize) -> bool) -> Option<
 #[cfg(test)]
 mod tests {
     use super::*;
+    use crate::hash::Rng;
+
+    /// Frozen scores equal the plain sums of the serialised weights, over runs of every
+    /// length (stored in a slot, sparse, dense; hot and cold) and absent features.
+    #[test]
+    fn frozen_scores_are_exact_sums() {
+        for n_classes in [3usize, 40, 104] {
+            let mut rng = Rng::new(n_classes as u64);
+            let mut rows: Vec<(u64, Vec<(u64, i16)>)> = (0..3000)
+                .map(|_| {
+                    let len = 1 + rng.below(n_classes);
+                    let mut classes: Vec<u64> = (0..n_classes as u64).collect();
+                    rng.shuffle(&mut classes);
+                    let mut row: Vec<(u64, i16)> = classes[..len]
+                        .iter()
+                        .map(|&c| (c, (rng.below(65535) as i32 - 32767) as i16))
+                        .collect();
+                    row.sort_unstable();
+                    (rng.next_u64(), row)
+                })
+                .collect();
+            rows.sort_unstable_by_key(|r| r.0);
+            rows.dedup_by_key(|r| r.0);
+            let mut w = Writer::default();
+            w.u32(n_classes as u32);
+            w.f32(1.0);
+            w.var(rows.len() as u64);
+            let mut prev = 0u64;
+            for (k, row) in &rows {
+                w.var(k - prev);
+                prev = *k;
+                w.var(row.len() as u64);
+                for &(c, q) in row {
+                    w.var(c);
+                    w.i16(q);
+                }
+            }
+            let frozen = Weights::read(&mut Reader::new(&w.buf)).unwrap();
+            let mut got = vec![0f32; n_classes];
+            for _ in 0..300 {
+                let n_feats = rng.below(200);
+                let feats: Vec<u64> = (0..n_feats)
+                    .map(|_| match rng.below(3) {
+                        0 => rng.next_u64(),
+                        _ => rows[rng.below(rows.len())].0,
+                    })
+                    .collect();
+                let mut want = vec![0i64; n_classes];
+                for f in &feats {
+                    if let Ok(i) = rows.binary_search_by_key(f, |r| r.0) {
+                        for &(c, q) in &rows[i].1 {
+                            want[c as usize] += q as i64;
+                        }
+                    }
+                }
+                let want: Vec<f32> = want.iter().map(|&x| x as f32).collect();
+                frozen.scores(&feats, &mut got);
+                assert_eq!(got, want, "{n_classes} classes");
+                // The portable path too (`scores` takes the AVX2 one where it can).
+                frozen.scores_impl(&feats, &mut got);
+                assert_eq!(got, want, "{n_classes} classes, portable");
+            }
+        }
+    }
 
     #[test]
     fn learns_a_separable_problem_and_round_trips() {

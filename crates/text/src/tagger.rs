@@ -40,14 +40,36 @@ fn pad(v: u64) -> WordInfo {
 
 /// Lower-cased form, with digits folded to `0` so numbers share statistics.
 pub(crate) fn norm_lower(form: &str) -> String {
-    form.chars()
-        .flat_map(char::to_lowercase)
-        .map(|c| if c.is_ascii_digit() { '0' } else { c })
-        .collect()
+    let mut out = String::new();
+    norm_lower_into(form, &mut out);
+    out
 }
 
-fn shape(form: &str) -> String {
-    let mut out = String::new();
+/// [`norm_lower`] into a reused buffer.
+pub(crate) fn norm_lower_into(form: &str, out: &mut String) {
+    out.clear();
+    if form.is_ascii() {
+        out.extend(form.bytes().map(|b| {
+            if b.is_ascii_digit() {
+                '0'
+            } else {
+                b.to_ascii_lowercase() as char
+            }
+        }));
+    } else {
+        out.extend(form.chars().flat_map(char::to_lowercase).map(|c| {
+            if c.is_ascii_digit() {
+                '0'
+            } else {
+                c
+            }
+        }));
+    }
+}
+
+/// The shape of a word ("Xxxx", "dd-dd") into a reused buffer.
+fn shape_into(form: &str, out: &mut String) {
+    out.clear();
     let mut last = '\0';
     let mut run = 0;
     for c in form.chars().take(24) {
@@ -72,12 +94,29 @@ fn shape(form: &str) -> String {
             out.push(k);
         }
     }
-    out
 }
 
-fn affix_hash(kind: u64, chars: &[char]) -> u64 {
-    let s: String = chars.iter().collect();
-    hash_str(&s) ^ kind.wrapping_mul(0x9e37_79b9)
+fn affix_hash(kind: u64, affix: &str) -> u64 {
+    hash_str(affix) ^ kind.wrapping_mul(0x9e37_79b9)
+}
+
+/// The last `k` characters of `s` (all of it when shorter).
+fn last_chars(s: &str, k: usize) -> &str {
+    let start = s.char_indices().rev().nth(k - 1).map_or(0, |(i, _)| i);
+    &s[start..]
+}
+
+/// The first `k` characters of `s` (all of it when shorter).
+fn first_chars(s: &str, k: usize) -> &str {
+    let end = s.char_indices().nth(k).map_or(s.len(), |(i, _)| i);
+    &s[..end]
+}
+
+/// Reused buffers for [`word_info`].
+#[derive(Default)]
+pub(crate) struct Scratch {
+    lower: String,
+    shape: String,
 }
 
 pub(crate) fn word_info(
@@ -85,20 +124,18 @@ pub(crate) fn word_info(
     first: bool,
     amb: &FxHashMap<u64, u64>,
     sure: &FxHashMap<u64, u32>,
+    scratch: &mut Scratch,
 ) -> WordInfo {
-    let lower_s = norm_lower(form);
-    let lower = hash_str(&lower_s);
-    let chars: Vec<char> = lower_s.chars().collect();
-    let n = chars.len();
+    norm_lower_into(form, &mut scratch.lower);
+    let lower_s = scratch.lower.as_str();
+    let lower = hash_str(lower_s);
     let mut suf = [0u64; 4];
     for (k, s) in suf.iter_mut().enumerate() {
-        let len = (k + 1).min(n);
-        *s = affix_hash(k as u64 + 1, &chars[n - len..]);
+        *s = affix_hash(k as u64 + 1, last_chars(lower_s, k + 1));
     }
     let mut pre = [0u64; 3];
     for (k, p) in pre.iter_mut().enumerate() {
-        let len = (k + 1).min(n);
-        *p = affix_hash(k as u64 + 11, &chars[..len]);
+        *p = affix_hash(k as u64 + 11, first_chars(lower_s, k + 1));
     }
     let mut flags = 0u64;
     let mut it = form.chars();
@@ -132,12 +169,13 @@ pub(crate) fn word_info(
         Some(&a) => (lower, form_exact, a),
         None => (UNKNOWN, UNKNOWN, 7),
     };
+    shape_into(form, &mut scratch.shape);
     WordInfo {
         lower,
         form: form_h,
         suf,
         pre,
-        shape: hash_str(&shape(form)),
+        shape: hash_str(&scratch.shape),
         flags,
         amb,
         sure: sure_tag,
@@ -151,10 +189,11 @@ pub(crate) fn sentence_info(
     sure: &FxHashMap<u64, u32>,
 ) -> Vec<WordInfo> {
     let mut v = Vec::with_capacity(forms.len() + 4);
+    let mut scratch = Scratch::default();
     v.push(pad(PAD_L));
     v.push(pad(PAD_L + 1));
     for (i, f) in forms.iter().enumerate() {
-        v.push(word_info(f, i == 0, amb, sure));
+        v.push(word_info(f, i == 0, amb, sure, &mut scratch));
     }
     v.push(pad(PAD_R));
     v.push(pad(PAD_R + 1));
@@ -271,6 +310,29 @@ impl Tagger {
         let first = run_pass(&self.first, &info, forms.len(), None);
         match &self.second {
             Some(w) => run_pass(w, &info, forms.len(), Some(&first)),
+            None => first,
+        }
+    }
+
+    /// Tag ids of many sentences: as [`Tagger::tag`] on each, but pass by pass over all
+    /// of them, so that each pass's weights stay in cache.
+    pub(crate) fn tag_batch(&self, sentences: &[&[&str]]) -> Vec<Vec<usize>> {
+        let infos: Vec<Vec<WordInfo>> = sentences
+            .iter()
+            .map(|f| sentence_info(f, &self.amb, &self.sure))
+            .collect();
+        let first: Vec<Vec<usize>> = infos
+            .iter()
+            .zip(sentences)
+            .map(|(info, f)| run_pass(&self.first, info, f.len(), None))
+            .collect();
+        match &self.second {
+            Some(w) => infos
+                .iter()
+                .zip(sentences)
+                .zip(&first)
+                .map(|((info, f), first)| run_pass(w, info, f.len(), Some(first)))
+                .collect(),
             None => first,
         }
     }
