@@ -565,6 +565,9 @@ pub(crate) struct Parser {
 pub(crate) struct Search {
     /// Most alternatives tried per sentence (0 = greedy only).
     pub(crate) branches: usize,
+    /// A sentence gets one alternative per this many words (at least two, at most
+    /// `branches`).
+    pub(crate) words_per_branch: usize,
     /// Only steps whose best action beat the best action of another kind by less than
     /// this (in quantised score units) are branch points.
     pub(crate) margin: f32,
@@ -579,10 +582,18 @@ impl Search {
     /// Greedy parsing only.
     pub(crate) const GREEDY: Search = Search {
         branches: 0,
+        words_per_branch: 1,
         margin: 0.0,
         temperature: 1.0,
         give_up: 0.0,
     };
+
+    /// How many alternatives a sentence of `n` words gets.
+    fn branches_for(&self, n: usize) -> usize {
+        n.div_ceil(self.words_per_branch.max(1))
+            .max(2)
+            .min(self.branches)
+    }
 
     /// The default search with at most `branches` alternatives per sentence.
     pub(crate) fn with_branches(branches: usize) -> Search {
@@ -599,6 +610,7 @@ impl Default for Search {
     fn default() -> Search {
         Search {
             branches: DEFAULT_BRANCHES,
+            words_per_branch: 4,
             margin: 30_000.0,
             temperature: 10_000.0,
             give_up: 1.0,
@@ -606,8 +618,8 @@ impl Default for Search {
     }
 }
 
-/// Alternatives tried per sentence by default (see [`Search`]).
-pub(crate) const DEFAULT_BRANCHES: usize = 4;
+/// Most alternatives tried per sentence by default (see [`Search`]).
+pub(crate) const DEFAULT_BRANCHES: usize = 8;
 
 /// The kind of an action: SHIFT, REDUCE, LEFT-ARC or RIGHT-ARC (any label).
 fn kind(action: usize, n_labels: usize) -> usize {
@@ -717,7 +729,7 @@ impl Parser {
         }
         sigs.push((st.b, st.sig()));
         cands.sort_by(|x, y| x.0.total_cmp(&y.0).then(x.1.cmp(&y.1)));
-        cands.truncate(search.branches);
+        cands.truncate(search.branches_for(words.len()));
         let temp = search.temperature;
         // Log-probabilities of the greedy steps, computed when first needed.
         let mut glp = vec![f32::NAN; acts.len()];
@@ -1011,6 +1023,16 @@ mod tests {
                 }
             }
         }
+    }
+
+    #[test]
+    fn branches_grow_with_sentence_length() {
+        let s = Search::default();
+        assert_eq!(s.branches_for(1), 2);
+        assert_eq!(s.branches_for(9), 3);
+        assert_eq!(s.branches_for(100), DEFAULT_BRANCHES);
+        assert_eq!(Search::with_branches(1).branches_for(30), 1);
+        assert_eq!(Search::GREEDY.branches_for(30), 0);
     }
 
     #[test]
