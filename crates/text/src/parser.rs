@@ -114,6 +114,31 @@ impl State {
         }
     }
 
+    /// Hash of everything the features and the valid actions can see: the buffer
+    /// position and, for each stack word and the buffer front, its head, label, nearest
+    /// dependents, label sets and valencies. Two states with the same signature go on
+    /// identically (up to hash collisions), however different their finished arcs are.
+    fn sig(&self) -> u64 {
+        let mix = |h: u64, x: u64| (h.rotate_left(7) ^ x).wrapping_mul(0x51_7c_c1_b7_27_22_0a_95);
+        let mut h = mix(self.b as u64, self.stack.len() as u64);
+        let item = |h: u64, k: usize| {
+            if k > self.n {
+                return mix(h, k as u64);
+            }
+            let mut h = mix(h, k as u64);
+            h = mix(h, self.heads[k] as u64 ^ (self.labels[k] as u64) << 40);
+            h = mix(h, self.l1[k] as u64 ^ (self.l2[k] as u64) << 32);
+            h = mix(h, self.r1[k] as u64 ^ (self.r2[k] as u64) << 32);
+            h = mix(h, self.lset[k] ^ self.rset[k].rotate_left(17));
+            h = mix(h, (self.nl[k] as u64) << 16 | self.nr[k] as u64);
+            h
+        };
+        for &k in &self.stack {
+            h = item(h, k);
+        }
+        item(h, self.b)
+    }
+
     fn terminal(&self) -> bool {
         self.b > self.n
     }
@@ -140,6 +165,63 @@ impl State {
         }
     }
 
+    /// Set the scores of the actions not allowed now to -inf (same rule as [`State::valid`],
+    /// decided once per kind of action).
+    fn mask_invalid(&self, scores: &mut [f32], n_labels: usize, root_label: usize) {
+        let s0 = self.s0();
+        let has_b = self.b <= self.n;
+        let on_word = s0 != 0 && s0 != NONE;
+        let headed = on_word && self.heads[s0] != NONE;
+        let (left, right) = scores.split_at_mut(2 + n_labels);
+        let (fixed, left) = left.split_at_mut(2);
+        if !has_b {
+            fixed[SHIFT] = f32::NEG_INFINITY;
+        }
+        if !headed {
+            fixed[REDUCE] = f32::NEG_INFINITY;
+        }
+        if !(has_b && on_word && !headed) {
+            left.fill(f32::NEG_INFINITY);
+        } else if let Some(x) = left.get_mut(root_label) {
+            *x = f32::NEG_INFINITY;
+        }
+        if !has_b || s0 == NONE {
+            right.fill(f32::NEG_INFINITY);
+        } else if s0 == 0 {
+            let keep = right
+                .get(root_label)
+                .copied()
+                .filter(|_| self.r1[0] == NONE);
+            right.fill(f32::NEG_INFINITY);
+            if let (Some(k), Some(x)) = (keep, right.get_mut(root_label)) {
+                *x = k;
+            }
+        } else if let Some(x) = right.get_mut(root_label) {
+            *x = f32::NEG_INFINITY;
+        }
+    }
+
+    /// Empty the state for a sentence of the same length.
+    fn reset(&mut self) {
+        self.stack.clear();
+        self.stack.push(0);
+        self.b = 1;
+        for v in [
+            &mut self.heads,
+            &mut self.l1,
+            &mut self.l2,
+            &mut self.r1,
+            &mut self.r2,
+        ] {
+            v.fill(NONE);
+        }
+        for v in [&mut self.labels, &mut self.nl, &mut self.nr] {
+            v.fill(0);
+        }
+        self.lset.fill(0);
+        self.rset.fill(0);
+    }
+
     /// Whether `action` is allowed (labels: `n_labels`, `root_label` index).
     fn valid(&self, action: usize, n_labels: usize, root_label: usize) -> bool {
         let s0 = self.s0();
@@ -163,47 +245,6 @@ impl State {
                 }
             }
         }
-    }
-
-    /// The highest-scoring valid action (ties: lowest index), as
-    /// `argmax(scores, |a| self.valid(a, n_labels, root_label))` but checking validity
-    /// once per kind of action instead of once per action.
-    fn best_action(&self, scores: &[f32], n_labels: usize, root_label: usize) -> Option<usize> {
-        let s0 = self.s0();
-        let has_b = self.b <= self.n;
-        let s0_word = s0 != 0 && s0 != NONE;
-        let s0_headed = s0_word && self.heads.get(s0).is_some_and(|&h| h != NONE);
-        let mut best: Option<(usize, f32)> = None;
-        let mut consider = |a: usize| {
-            if let Some(&s) = scores.get(a) {
-                if !matches!(best, Some((_, b)) if b >= s) {
-                    best = Some((a, s));
-                }
-            }
-        };
-        if has_b {
-            consider(SHIFT);
-        }
-        if s0_headed {
-            consider(REDUCE);
-        }
-        if has_b && s0_word && !s0_headed {
-            (0..n_labels)
-                .filter(|&l| l != root_label)
-                .for_each(|l| consider(2 + l));
-        }
-        if has_b && s0 != NONE {
-            if s0 == 0 {
-                if self.r1[0] == NONE {
-                    consider(2 + n_labels + root_label);
-                }
-            } else {
-                (0..n_labels)
-                    .filter(|&l| l != root_label)
-                    .for_each(|l| consider(2 + n_labels + l));
-            }
-        }
-        best.map(|(a, _)| a)
     }
 
     fn apply(&mut self, action: usize, n_labels: usize) {
@@ -520,6 +561,105 @@ pub(crate) struct Parser {
     weights: Weights,
 }
 
+/// Settings of the selective branching search (Choi and McCallum 2013) that runs after
+/// the greedy pass; see [`Parser::parse`].
+#[derive(Clone, Copy, Debug)]
+pub(crate) struct Search {
+    /// Most alternatives tried per sentence (0 = greedy only).
+    pub(crate) branches: usize,
+    /// A sentence gets one alternative per this many words (at least two, at most
+    /// `branches`).
+    pub(crate) words_per_branch: usize,
+    /// Only steps whose best action beat the best action of another kind by less than
+    /// this (in quantised score units) are branch points.
+    pub(crate) margin: f32,
+    /// Softmax temperature turning scores into log-probabilities, to compare paths.
+    pub(crate) temperature: f32,
+    /// A branch is dropped once its log-probability falls this far behind the greedy
+    /// path's over the same number of steps.
+    pub(crate) give_up: f32,
+}
+
+impl Search {
+    /// Greedy parsing only.
+    pub(crate) const GREEDY: Search = Search {
+        branches: 0,
+        words_per_branch: 1,
+        margin: 0.0,
+        temperature: 1.0,
+        give_up: 0.0,
+    };
+
+    /// How many alternatives a sentence of `n` words gets.
+    fn branches_for(&self, n: usize) -> usize {
+        n.div_ceil(self.words_per_branch.max(1))
+            .max(2)
+            .min(self.branches)
+    }
+
+    /// The default search with at most `branches` alternatives per sentence.
+    pub(crate) fn with_branches(branches: usize) -> Search {
+        Search {
+            branches,
+            ..Search::default()
+        }
+    }
+}
+
+impl Default for Search {
+    /// Tuned on EWT dev for the committed model (scores are quantised so that the
+    /// largest weight is 32767; the temperature and margin are in those units).
+    fn default() -> Search {
+        Search {
+            branches: DEFAULT_BRANCHES,
+            words_per_branch: 4,
+            margin: 30_000.0,
+            temperature: 10_000.0,
+            give_up: 1.0,
+        }
+    }
+}
+
+/// Most alternatives tried per sentence by default (see [`Search`]).
+pub(crate) const DEFAULT_BRANCHES: usize = 8;
+
+/// The kind of an action: SHIFT, REDUCE, LEFT-ARC or RIGHT-ARC (any label).
+fn kind(action: usize, n_labels: usize) -> usize {
+    if action < 2 {
+        action
+    } else if action < 2 + n_labels {
+        2
+    } else {
+        3
+    }
+}
+
+/// Log-probability of `action` under a softmax of `scores` at `temp` (scores at -inf
+/// are impossible actions; scores far below the best are ignored).
+fn log_prob(scores: &[f32], action: usize, temp: f32) -> f32 {
+    let top = scores.iter().copied().fold(f32::NEG_INFINITY, f32::max);
+    let floor = top - 12.0 * temp;
+    let inv = 1.0 / temp;
+    let mut z = 0f32;
+    for &x in scores {
+        if x > floor {
+            z += fast_exp((x - top) * inv);
+        }
+    }
+    (scores[action] - top) * inv - z.ln()
+}
+
+/// `e^x` for `x` in [-12, 0], to about 1e-4 relative error: 2^(x log2 e) split into an
+/// integer power (exponent bits) and a cubic for the fraction.
+#[inline]
+fn fast_exp(x: f32) -> f32 {
+    let t = (x * std::f32::consts::LOG2_E).max(-126.0);
+    let i = t.floor();
+    let f = t - i;
+    let p = 1.0 + f * (0.695_976_1 + f * (0.224_940_1 + f * 0.079_083_4));
+    f32::from_bits((((i as i32) + 127) as u32) << 23) * p
+}
+
 /// Find the index of the `root` label (or the first label when absent).
 fn root_index(labels: &[String]) -> usize {
     labels.iter().position(|l| l == "root").unwrap_or(0)
@@ -548,26 +688,139 @@ fn finish(st: &State, root_label: usize, dep_label: usize) -> Vec<Arc> {
 }
 
 impl Parser {
-    pub(crate) fn parse(&self, words: &[PWord]) -> Vec<Arc> {
+    /// Parse a sentence: a greedy pass, then selective branching from its least certain
+    /// steps. Each branch takes the best action of another kind there and goes on
+    /// greedily until it reaches a state of the greedy path (from then on the two paths
+    /// would be the same), ends, or falls too far behind; the path with the highest
+    /// log-probability wins.
+    pub(crate) fn parse(&self, words: &[PWord], search: &Search) -> Vec<Arc> {
         let nl = self.labels.len();
-        let n_actions = 2 + 2 * nl;
+        let na = 2 + 2 * nl;
         let mut st = State::new(words.len());
-        let mut f = Vec::with_capacity(96);
-        let mut scores = vec![0f32; n_actions];
+        let mut f = Vec::with_capacity(112);
+        let mut scores = vec![0f32; na];
+        let branching = search.branches > 0;
+        // Per greedy step: scores (invalid actions at -inf), action and state signature.
+        let mut rec: Vec<f32> = Vec::new();
+        let mut acts: Vec<usize> = Vec::new();
+        let mut sigs: Vec<(usize, u64)> = Vec::new();
+        // Branch points: (margin, step, best action of another kind).
+        let mut cands: Vec<(f32, usize, usize)> = Vec::new();
         while !st.terminal() {
             st.features(words, &mut f);
             self.weights.scores(&f, &mut scores);
-            let Some(a) = st.best_action(&scores, nl, self.root_label) else {
+            st.mask_invalid(&mut scores, nl, self.root_label);
+            let Some(a) = argmax(&scores, |a| scores[a] > f32::NEG_INFINITY) else {
                 break;
             };
+            if branching {
+                let alt = argmax(&scores, |b| {
+                    scores[b] > f32::NEG_INFINITY && kind(b, nl) != kind(a, nl)
+                });
+                if let Some(b) = alt.filter(|&b| scores[a] - scores[b] < search.margin) {
+                    cands.push((scores[a] - scores[b], acts.len(), b));
+                }
+                sigs.push((st.b, st.sig()));
+                rec.extend_from_slice(&scores);
+                acts.push(a);
+            }
             st.apply(a, nl);
         }
+        if cands.is_empty() {
+            return self.finish_state(&st);
+        }
+        sigs.push((st.b, st.sig()));
+        cands.sort_by(|x, y| x.0.total_cmp(&y.0).then(x.1.cmp(&y.1)));
+        cands.truncate(search.branches_for(words.len()));
+        let temp = search.temperature;
+        // Log-probabilities of the greedy steps, computed when first needed.
+        let mut glp = vec![f32::NAN; acts.len()];
+        let mut greedy_lp = |i: usize| -> f32 {
+            match glp.get(i) {
+                Some(x) if x.is_nan() => {
+                    let v = log_prob(&rec[i * na..(i + 1) * na], acts[i], temp);
+                    glp[i] = v;
+                    v
+                }
+                Some(&x) => x,
+                None => 0.0,
+            }
+        };
+        // The greedy step whose state equals `st`'s (only states with the same buffer
+        // position can; `b` never decreases along a path).
+        let meet = |st: &State, from: usize| -> Option<usize> {
+            let start = from + sigs[from..].partition_point(|x| x.0 < st.b);
+            let sig = st.sig();
+            sigs[start..]
+                .iter()
+                .take_while(|x| x.0 == st.b)
+                .position(|x| x.1 == sig)
+                .map(|j| start + j)
+        };
+        // Best branch: (gain over the greedy path, its state, greedy step it rejoined).
+        let mut best: Option<(f32, State, Option<usize>)> = None;
+        let mut spare = State::new(words.len());
+        for &(_, step, alt) in &cands {
+            let mut bs = spare;
+            bs.reset();
+            for &a in &acts[..step] {
+                bs.apply(a, nl);
+            }
+            let mut lp = log_prob(&rec[step * na..(step + 1) * na], alt, temp);
+            bs.apply(alt, nl);
+            let mut aligned = greedy_lp(step);
+            let mut i = step + 1;
+            let mut joined = None;
+            loop {
+                if let Some(j) = meet(&bs, step + 1) {
+                    joined = Some(j);
+                    break;
+                }
+                if bs.terminal() || lp - aligned < -search.give_up {
+                    break;
+                }
+                bs.features(words, &mut f);
+                self.weights.scores(&f, &mut scores);
+                bs.mask_invalid(&mut scores, nl, self.root_label);
+                let Some(a) = argmax(&scores, |a| scores[a] > f32::NEG_INFINITY) else {
+                    break;
+                };
+                lp += log_prob(&scores, a, temp);
+                aligned += greedy_lp(i);
+                i += 1;
+                bs.apply(a, nl);
+            }
+            let end = joined.unwrap_or(acts.len());
+            let gain = lp - (step..end).map(&mut greedy_lp).sum::<f32>();
+            let done = joined.is_some() || bs.terminal();
+            if done && gain > 0.0 && best.as_ref().is_none_or(|b| gain > b.0) {
+                // Keep the winner; its predecessor's buffers serve the next branch.
+                spare = match best.replace((gain, bs, joined)) {
+                    Some((_, old, _)) => old,
+                    None => State::new(words.len()),
+                };
+            } else {
+                spare = bs;
+            }
+        }
+        match best {
+            None => self.finish_state(&st),
+            Some((_, mut bs, joined)) => {
+                for &a in joined.map_or(&[][..], |j| &acts[j..]) {
+                    bs.apply(a, nl);
+                }
+                self.finish_state(&bs)
+            }
+        }
+    }
+
+    fn finish_state(&self, st: &State) -> Vec<Arc> {
         let dep = self
             .labels
             .iter()
             .position(|l| l == "dep")
             .unwrap_or(self.root_label);
-        finish(&st, self.root_label, dep)
+        finish(st, self.root_label, dep)
     }
 
     pub(crate) fn write(labels: &[String], w: &mut Writer, weights: &[u8]) {
@@ -705,11 +958,16 @@ pub(crate) fn train(
         .ok_or_else(|| Error::Training("no epochs".into()))
 }
 
-/// UAS and LAS of a parser over examples.
+/// UAS and LAS of a parser over examples, parsing greedily (so that the epoch chosen,
+/// and the model bytes, do not depend on the search settings).
 pub(crate) fn attachment(parser: &Parser, dev: &[ParseExample]) -> (f64, f64) {
     let (mut u, mut l, mut t) = (0usize, 0usize, 0usize);
     for ex in dev {
-        for (arc, g) in parser.parse(&ex.words).iter().zip(&ex.gold) {
+        for (arc, g) in parser
+            .parse(&ex.words, &Search::GREEDY)
+            .iter()
+            .zip(&ex.gold)
+        {
             if arc.0 == g.0 {
                 u += 1;
                 if arc.1 as u16 == g.1 {
@@ -746,27 +1004,45 @@ mod tests {
         assert_eq!(arcs, vec![(2, 1), (0, 0), (2, 1)]);
     }
 
-    /// `best_action` picks what `argmax` over `valid` actions picks, in every state met
-    /// along random walks, with random scores (and many ties).
+    /// The per-kind mask agrees with `valid` on every state met along random valid paths.
     #[test]
-    fn best_action_matches_argmax_over_valid_actions() {
-        let mut rng = Rng::new(3);
-        for root_label in [0usize, 2, 4] {
-            let nl = 5;
-            let n_actions = 2 + 2 * nl;
-            for n in 0..9 {
+    fn mask_invalid_agrees_with_valid() {
+        let nl = 5;
+        let na = 2 + 2 * nl;
+        let mut rng = Rng::new(7);
+        for n in 1..9 {
+            for root_label in [0, 3] {
                 let mut st = State::new(n);
-                let mut scores = vec![0f32; n_actions];
-                for _ in 0..4 * n + 2 {
-                    for s in scores.iter_mut() {
-                        *s = rng.below(4) as f32;
+                while !st.terminal() {
+                    let mut sc = vec![0f32; na];
+                    st.mask_invalid(&mut sc, nl, root_label);
+                    for (a, x) in sc.iter().enumerate() {
+                        assert_eq!(*x == 0.0, st.valid(a, nl, root_label), "action {a}");
                     }
-                    let want = argmax(&scores, |a| st.valid(a, nl, root_label));
-                    assert_eq!(st.best_action(&scores, nl, root_label), want);
-                    let Some(a) = want else { break };
-                    st.apply(a, nl);
+                    let ok: Vec<usize> = (0..na).filter(|&a| st.valid(a, nl, root_label)).collect();
+                    let pick = ok[(rng.unit() * ok.len() as f64) as usize % ok.len()];
+                    st.apply(pick, nl);
                 }
             }
+        }
+    }
+
+    #[test]
+    fn branches_grow_with_sentence_length() {
+        let s = Search::default();
+        assert_eq!(s.branches_for(1), 2);
+        assert_eq!(s.branches_for(9), 3);
+        assert_eq!(s.branches_for(100), DEFAULT_BRANCHES);
+        assert_eq!(Search::with_branches(1).branches_for(30), 1);
+        assert_eq!(Search::GREEDY.branches_for(30), 0);
+    }
+
+    #[test]
+    fn fast_exp_is_close() {
+        for i in 0..=1200 {
+            let x = -(i as f32) / 100.0;
+            let (a, b) = (fast_exp(x), x.exp());
+            assert!((a - b).abs() <= 2e-4 * b, "{x}: {a} vs {b}");
         }
     }
 
