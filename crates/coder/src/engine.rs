@@ -27,11 +27,12 @@ use dyad_dict::{DiscardScope, EventCode, VerbMatch, VerbSyntax};
 use dyad_types::{ActorMention, Event, ParsedSentence};
 
 use crate::lists::TextWords;
-use crate::matcher::{match_side, Bindings, Compiled, Context, WordId};
-use crate::mentions::{core, Actor, Hit, HitKind, Hits, ResolveOpts, Resolver};
-use crate::view::{Folded, View};
-use crate::{Coding, Inner, Outcome, Rejection, VerbReport};
-use dyad_dict::fx::FxHashSet;
+use crate::matcher::{match_side, Bindings, Compiled, Context, Present, WordId};
+use crate::mentions::{core, country_of, Actor, Hit, HitKind, Hits, ResolveOpts, Resolver};
+use crate::scratch::{self, Scratch};
+use crate::view::{filled, Folded, Rel, Sub, View};
+use crate::{ArticleContext, Coding, Inner, Outcome, Rejection, VerbReport};
+use std::rc::Rc;
 
 struct Ctx<'r, 'v, 'a> {
     r: &'r Resolver<'v, 'a>,
@@ -84,6 +85,36 @@ impl Context for Ctx<'_, '_, '_> {
     }
 }
 
+/// A handful of distinct actor codes: a list beats a hash set at these sizes.
+#[derive(Default)]
+struct CodeSet<'c>(Vec<&'c str>);
+
+impl<'c> CodeSet<'c> {
+    fn contains(&self, code: &str) -> bool {
+        self.0.contains(&code)
+    }
+
+    fn len(&self) -> usize {
+        self.0.len()
+    }
+
+    fn is_empty(&self) -> bool {
+        self.0.is_empty()
+    }
+}
+
+impl<'c> FromIterator<&'c str> for CodeSet<'c> {
+    fn from_iter<I: IntoIterator<Item = &'c str>>(iter: I) -> CodeSet<'c> {
+        let mut set = CodeSet(Vec::new());
+        for c in iter {
+            if !set.contains(c) {
+                set.0.push(c);
+            }
+        }
+        set
+    }
+}
+
 fn conjuncts(v: &View<'_>, h: usize) -> Vec<usize> {
     let mut out = Vec::new();
     let mut stack = vec![h];
@@ -92,7 +123,7 @@ fn conjuncts(v: &View<'_>, h: usize) -> Vec<usize> {
             break;
         }
         for &c in v.children.get(k).unwrap_or(&[]) {
-            if v.base_rel(c) == "conj" && !out.contains(&c) {
+            if v.rel(c) == Rel::Conj && !out.contains(&c) {
                 out.push(c);
                 stack.push(c);
             }
@@ -144,7 +175,7 @@ fn comma_mask(v: &mut View<'_>, o: &crate::CoderOptions) {
         let has_conj = |k: usize| {
             v.children
                 .get(k)
-                .is_some_and(|c| c.iter().any(|&x| v.base_rel(x) == "conj"))
+                .is_some_and(|c| c.iter().any(|&x| v.rel(x) == Rel::Conj))
         };
         let list_item = (a..b).any(|i| {
             let outside = v
@@ -153,10 +184,10 @@ fn comma_mask(v: &mut View<'_>, o: &crate::CoderOptions) {
                 .copied()
                 .flatten()
                 .filter(|&h| h < a || h >= b);
-            match (v.base_rel(i), outside) {
-                ("conj", Some(_)) => true,
+            match (v.rel(i), outside) {
+                (Rel::Conj, Some(_)) => true,
                 // "Mordor, the Shire, Arnor and Bree": an apposition inside a coordination.
-                ("appos", Some(h)) => has_conj(h) || has_conj(i),
+                (Rel::Appos, Some(h)) => has_conj(h) || has_conj(i),
                 _ => false,
             }
         });
@@ -173,25 +204,31 @@ fn comma_mask(v: &mut View<'_>, o: &crate::CoderOptions) {
     }
 }
 
-fn find_hits(inner: &Inner, v: &View<'_>) -> Vec<Hit> {
+fn find_hits<'i>(inner: &'i Inner, v: &View<'_>) -> Vec<Hit<'i>> {
     let n = v.len();
     let date = v.s.date;
-    let mut hits = Vec::new();
-    let mut covered = vec![false; n];
+    let mut hits = Vec::with_capacity(n / 2 + 1);
+    let mut covered = filled(n, false);
+    let actors = inner.dicts.actors();
     let mut i = 0;
     while i < n {
         if v.masked[i] {
             i += 1;
             continue;
         }
-        if let Some(m) = inner.dicts.actors().longest_match(&v.words, i) {
-            let end = (i + m.len.max(1)).min(n);
+        // Not `lookup_on` (case-sensitive phrases, nearest-date records), even on running
+        // text: its case rule loses the Guardian's "Isis" (stored as "ISIS").
+        let found = actors
+            .longest_match(&v.words, i)
+            .map(|m| (m.len, m.phrase_at, m.entry.code_on(date)));
+        if let Some((len, phrase_at, code)) = found {
+            let end = (i + len.max(1)).min(n);
             if (i..end).all(|k| !v.masked[k]) {
                 hits.push(Hit {
                     start: i,
                     end,
-                    kind: HitKind::Actor(m.entry.code_on(date).map(str::to_string)),
-                    entry: m.phrase_at.clone(),
+                    kind: HitKind::Actor(code),
+                    entry: phrase_at.clone(),
                 });
                 for c in covered.iter_mut().take(end).skip(i) {
                     *c = true;
@@ -215,7 +252,7 @@ fn find_hits(inner: &Inner, v: &View<'_>) -> Vec<Hit> {
                     start: i,
                     end,
                     kind: HitKind::Agent {
-                        code: String::from(&*m.entry.code),
+                        code: &m.entry.code,
                         prefix: m.entry.placement == dyad_dict::AgentPlacement::Prefix,
                     },
                     entry: m.entry.at.clone(),
@@ -232,15 +269,22 @@ fn find_hits(inner: &Inner, v: &View<'_>) -> Vec<Hit> {
 /// Relations of tokens that are never coded as verbs themselves.
 fn non_coding_rel(v: &View<'_>, i: usize) -> bool {
     matches!(
-        v.base_rel(i),
-        "aux" | "cop" | "amod" | "compound" | "case" | "mark" | "det"
+        v.rel(i),
+        Rel::Aux | Rel::Cop | Rel::Amod | Rel::Compound | Rel::Case | Rel::Mark | Rel::Det
     )
 }
 
 /// The tokens of verb `x`'s clause: its subtree without coordinated clauses or parataxis.
 fn clause_tokens(v: &View<'_>, x: usize) -> Vec<usize> {
-    // `out` is its own work list: tokens are expanded in the order they were found.
     let mut out = Vec::with_capacity(v.len());
+    clause_tokens_into(v, x, &mut out);
+    out
+}
+
+/// [`clause_tokens`] into `out`.
+fn clause_tokens_into(v: &View<'_>, x: usize, out: &mut Vec<usize>) {
+    // `out` is its own work list: tokens are expanded in the order they were found.
+    out.clear();
     out.push(x);
     let mut next = 0;
     while let Some(&k) = out.get(next) {
@@ -249,38 +293,90 @@ fn clause_tokens(v: &View<'_>, x: usize) -> Vec<usize> {
             break;
         }
         for &c in v.children.get(k).unwrap_or(&[]) {
-            let r = v.base_rel(c);
-            let clausal_conj = r == "conj" && k == x && (v.is_verb(c) || has_subject(v, c));
-            if clausal_conj || r == "parataxis" {
+            let r = v.rel(c);
+            let clausal_conj = r == Rel::Conj && k == x && (v.is_verb(c) || has_subject(v, c));
+            if clausal_conj || r == Rel::Parataxis {
                 continue;
             }
             out.push(c);
         }
     }
     out.sort_unstable();
-    out
 }
 
 /// The clause without its embedded finite or adverbial clauses: what PETRARCH-2 patterns
 /// look at after the verb.
+///
+/// A token is cut off when it is, or hangs below, such a clause (other than `x`); each
+/// token's verdict is found once, walking up to the first token whose verdict is known.
 fn nominal_part(v: &View<'_>, x: usize, clause: &[usize]) -> Vec<usize> {
-    let cut: Vec<usize> = clause
-        .iter()
-        .copied()
-        .filter(|&t| {
-            t != x
-                && matches!(
-                    v.rel(t),
-                    "ccomp" | "advcl" | "acl:relcl" | "parataxis" | "csubj" | "csubj:pass"
-                )
-                && !open_complement(v, t)
-        })
-        .collect();
-    clause
-        .iter()
-        .copied()
-        .filter(|&t| !cut.iter().any(|&c| v.dominated_by(t, c)))
-        .collect()
+    let mut out = Vec::with_capacity(clause.len());
+    nominal_part_into(v, x, clause, &mut out, &mut Vec::new(), &mut Vec::new());
+    out
+}
+
+/// [`nominal_part`] into `out`, with work space `state` and `path`.
+fn nominal_part_into(
+    v: &View<'_>,
+    x: usize,
+    clause: &[usize],
+    out: &mut Vec<usize>,
+    state: &mut Vec<u8>,
+    path: &mut Vec<usize>,
+) {
+    let cuts = |t: usize| {
+        t != x
+            && matches!(
+                v.full_rel(t),
+                (
+                    Rel::Ccomp | Rel::Advcl | Rel::Parataxis | Rel::Csubj,
+                    Sub::None
+                ) | (Rel::Acl, Sub::Relcl)
+                    | (Rel::Csubj, Sub::Pass)
+            )
+            && !open_complement(v, t)
+    };
+    const UNKNOWN: u8 = 0;
+    const KEPT: u8 = 1;
+    const CUT: u8 = 2;
+    state.clear();
+    state.resize(v.len(), UNKNOWN);
+    if let Some(s) = state.get_mut(x) {
+        *s = KEPT;
+    }
+    out.clear();
+    for &t in clause {
+        path.clear();
+        let mut k = t;
+        let verdict = loop {
+            match state.get(k).copied() {
+                Some(UNKNOWN) => {}
+                Some(known) => break known,
+                None => break KEPT,
+            }
+            if cuts(k) {
+                break CUT;
+            }
+            path.push(k);
+            match v.heads.get(k).copied().flatten() {
+                Some(h) if path.len() <= v.len() => k = h,
+                _ => break KEPT,
+            }
+        };
+        if verdict == CUT {
+            if let Some(s) = state.get_mut(k) {
+                *s = CUT;
+            }
+        }
+        for &p in path.iter() {
+            if let Some(s) = state.get_mut(p) {
+                *s = verdict;
+            }
+        }
+        if verdict == KEPT {
+            out.push(t);
+        }
+    }
 }
 
 /// English verbs whose object is the understood subject of their infinitive ("urge X to",
@@ -357,13 +453,13 @@ fn object_control(v: &View<'_>, p: usize) -> bool {
 /// An open complement: `xcomp`, or a subjectless to-infinitive a parser attached as
 /// `advcl` ("vowed on Thursday to wage war").
 fn open_complement(v: &View<'_>, y: usize) -> bool {
-    match v.base_rel(y) {
-        "xcomp" => true,
-        "advcl" => {
+    match v.rel(y) {
+        Rel::Xcomp => true,
+        Rel::Advcl => {
             !has_subject(v, y)
                 && v.children.get(y).is_some_and(|k| {
                     k.iter()
-                        .any(|&c| v.base_rel(c) == "mark" && v.words[c] == "TO")
+                        .any(|&c| v.rel(c) == Rel::Mark && v.words[c] == "TO")
                 })
         }
         _ => false,
@@ -406,7 +502,7 @@ fn subject_of(v: &View<'_>, x: usize) -> Option<(usize, bool)> {
             Some(p) => p,
             None => break,
         };
-        match v.base_rel(k) {
+        match v.rel(k) {
             _ if own.is_none() && open_complement(v, k) => {
                 // Object control with verbs of asking and causing: "urged Bree to help";
                 // otherwise the subject controls ("hosted Osgiliath to celebrate").
@@ -419,15 +515,19 @@ fn subject_of(v: &View<'_>, x: usize) -> Option<(usize, bool)> {
                 }
                 k = parent;
             }
-            "conj" if own.is_none() => k = parent,
-            "acl" if own.is_none() && !v.is_nominal(parent) => k = parent,
-            "acl" if own.is_none() => {
+            Rel::Conj if own.is_none() => k = parent,
+            Rel::Acl if own.is_none() && !v.is_nominal(parent) => k = parent,
+            Rel::Acl if own.is_none() => {
                 // "the parade supporting Gondor": the modified noun acts; a past participle
                 // ("troops sent by X") is passive, its noun the target.
                 let passive = v.xpos(k) == "VBN";
                 return Some((parent, passive && k == x));
             }
-            "xcomp" | "conj" | "ccomp" | "advcl" | "parataxis" if pronoun.is_some() => k = parent,
+            Rel::Xcomp | Rel::Conj | Rel::Ccomp | Rel::Advcl | Rel::Parataxis
+                if pronoun.is_some() =>
+            {
+                k = parent
+            }
             _ => break,
         }
     }
@@ -443,17 +543,18 @@ fn first_actor_after(
     r: &Resolver<'_, '_>,
     clause: &[usize],
     after: usize,
-    exclude: &FxHashSet<&str>,
+    exclude: &CodeSet<'_>,
     skip: &[bool],
 ) -> Vec<Actor> {
     let v = r.v;
     let mut fallback: Vec<Actor> = Vec::new();
     // Phrase heads already tried: a handful per clause, so a list beats a hash set.
-    let mut done: Vec<usize> = Vec::new();
+    let mut done: Vec<usize> = Vec::with_capacity(clause.len());
     for &t in clause.iter().filter(|&&t| t >= after) {
         // Dictionary actors, or (with new_actor_length) any noun phrase head.
         let candidate = r.hits.get(t).is_some()
-            || (r.opts.new_actor_length > 0 && v.is_nominal(t) && r.np_head(t) == t);
+            || (r.opts.new_actor_length > 0 && v.is_nominal(t) && r.np_head(t) == t)
+            || r.anaphor_word(t);
         let skipped = |k: usize| skip.get(k).copied().unwrap_or(false);
         if v.masked[t] || skipped(t) || !candidate {
             continue;
@@ -468,11 +569,20 @@ fn first_actor_after(
         }
         // Some(actors): the answer; None: look further (maybe after setting `fallback`).
         let answer = r.with_resolved(h, |found| {
+            // "China provided support to the country": not China.
+            let redirected: Vec<Actor>;
+            let found = if found.iter().any(refers_past) {
+                let own: Vec<&str> = exclude.0.iter().filter_map(|c| country_of(c)).collect();
+                redirected = found.iter().filter_map(|a| past(a, &own)).collect();
+                redirected.as_slice()
+            } else {
+                found
+            };
             // A group is passed over only when all its actors are excluded (the source).
             let all_excluded = found
                 .iter()
                 .filter(|a| !a.is_null())
-                .all(|a| exclude.contains(a.code.as_str()));
+                .all(|a| exclude.contains(&a.code));
             if all_excluded {
                 return None;
             }
@@ -499,11 +609,7 @@ fn first_actor_after(
 
 /// TABARI's default source: the first actor from the start of the sentence, before the
 /// verb, whose code is not excluded.
-fn first_actor_before(
-    r: &Resolver<'_, '_>,
-    before: usize,
-    exclude: &FxHashSet<&str>,
-) -> Vec<Actor> {
+fn first_actor_before(r: &Resolver<'_, '_>, before: usize, exclude: &CodeSet<'_>) -> Vec<Actor> {
     let v = r.v;
     let mut done: Vec<usize> = Vec::new();
     for t in 0..before.min(v.len()) {
@@ -518,7 +624,7 @@ fn first_actor_before(
         let good: Vec<Actor> = r.with_resolved(h, |found| {
             found
                 .iter()
-                .filter(|a| !a.null_actor && !exclude.contains(a.code.as_str()))
+                .filter(|a| !a.null_actor && !exclude.contains(&a.code))
                 .cloned()
                 .collect()
         });
@@ -537,7 +643,7 @@ fn agent_of(v: &View<'_>, x: usize) -> Option<usize> {
         return Some(a);
     }
     kids.iter()
-        .filter(|&&c| v.base_rel(c) == "advmod")
+        .filter(|&&c| v.rel(c) == Rel::Advmod)
         .flat_map(|&c| v.children.get(c).unwrap_or(&[]).iter().copied())
         .find(|&g| v.is_obl_rel(g) && v.case_of(g) == Some("BY"))
 }
@@ -550,6 +656,10 @@ struct Site<'c> {
     subject: Option<(usize, bool)>,
     /// The subject's subtree, when already computed.
     subject_tree: Option<&'c [usize]>,
+    /// [`nominal_part`] of the clause, when already computed.
+    nominal: Option<&'c [usize]>,
+    /// Work space for the tokens the target is not looked for in.
+    skip: &'c mut Vec<bool>,
 }
 
 /// `agent_needed`: TABARI reverses source and target in the passive only when a "by" agent
@@ -560,7 +670,7 @@ fn default_roles(
     r: &Resolver<'_, '_>,
     m: &VerbMatch<'_>,
     x: usize,
-    site: &Site<'_>,
+    site: &mut Site<'_>,
     agent_needed: bool,
 ) -> Roles {
     let v = r.v;
@@ -574,11 +684,13 @@ fn default_roles(
         // An infinitive whose controller could not be found (a misattached "to" clause):
         // TABARI's default, the first actor before the verb. Gerund adverbials ("after
         // leaving Eriador") and other subjectless clauses get no source.
-        None if open_complement(v, x) => first_actor_before(r, m.start, &FxHashSet::default()),
+        None if open_complement(v, x) => first_actor_before(r, m.start, &CodeSet::default()),
         None => Vec::new(),
     };
     // The subject's phrase is not the target.
-    let mut skip = vec![false; v.len()];
+    let skip = &mut *site.skip;
+    skip.clear();
+    skip.resize(v.len(), false);
     let computed;
     let subject_tree = match (site.subject_tree, subj) {
         (Some(tree), _) => tree,
@@ -594,24 +706,34 @@ fn default_roles(
         }
     }
     if passive {
-        let exclude: FxHashSet<&str> = subj_actors.iter().map(|a| a.code.as_str()).collect();
+        let exclude: CodeSet<'_> = subj_actors.iter().map(|a| &*a.code).collect();
         let sources = match agent {
             Some(a) => r.resolve(a),
             // No agent: the first actor among the verb's own nominal dependents ("was shot
             // dead in Osgiliath"), not one inside an embedded clause.
-            None => first_actor_after(r, &nominal_part(v, x, clause), m.end, &exclude, &skip),
+            None => {
+                let computed;
+                let nominal = match site.nominal {
+                    Some(n) => n,
+                    None => {
+                        computed = nominal_part(v, x, clause);
+                        computed.as_slice()
+                    }
+                };
+                first_actor_after(r, nominal, m.end, &exclude, skip)
+            }
         };
         Roles {
             sources,
             targets: subj_actors,
         }
     } else {
-        let exclude: FxHashSet<&str> = subj_actors
+        let exclude: CodeSet<'_> = subj_actors
             .iter()
             .filter(|a| !a.is_null())
-            .map(|a| a.code.as_str())
+            .map(|a| &*a.code)
             .collect();
-        let targets = first_actor_after(r, clause, m.end, &exclude, &skip);
+        let targets = first_actor_after(r, clause, m.end, &exclude, skip);
         Roles {
             sources: subj_actors,
             targets,
@@ -639,41 +761,81 @@ struct VerbEvents {
 struct WordIds {
     words: Vec<WordId>,
     lemmas: Vec<WordId>,
-    /// Every id among words and lemmas, sorted, without repeats.
+    /// Every id among words and lemmas, once each.
     present: Vec<WordId>,
+    /// The same as a bit set over word ids.
+    bits: Vec<u64>,
 }
 
 impl WordIds {
-    fn new(inner: &Inner, v: &View<'_>) -> WordIds {
+    fn new_in(inner: &Inner, v: &View<'_>, sc: &mut Scratch) -> WordIds {
         let lex = &inner.lexicon;
-        let words: Vec<WordId> = v.words.iter().map(|w| lex.id(w)).collect();
-        let lemmas: Vec<WordId> = v.lemmas.iter().map(|w| lex.id(w)).collect();
-        let mut present: Vec<WordId> = words
-            .iter()
-            .chain(&lemmas)
-            .copied()
-            .filter(|&w| w != crate::matcher::NO_WORD)
-            .collect();
-        present.sort_unstable();
-        present.dedup();
+        let mut words = scratch::take(&mut sc.word_ids);
+        words.extend(v.words.iter().map(|w| lex.id(w)));
+        let mut lemmas = scratch::take(&mut sc.lemma_ids);
+        lemmas.extend(v.lemmas.iter().map(|w| lex.id(w)));
+        let mut present = scratch::take(&mut sc.present);
+        // The bit set stays allocated (and zero) between sentences.
+        let mut bits = std::mem::take(&mut sc.present_bits);
+        bits.resize(lex.len().div_ceil(64), 0);
+        for &w in words.iter().chain(&lemmas) {
+            if w == crate::matcher::NO_WORD {
+                continue;
+            }
+            if let Some(b) = bits.get_mut(w as usize / 64) {
+                let bit = 1u64 << (w % 64);
+                if *b & bit == 0 {
+                    *b |= bit;
+                    present.push(w);
+                }
+            }
+        }
         WordIds {
             words,
             lemmas,
             present,
+            bits,
         }
+    }
+
+    fn present(&self) -> Present<'_> {
+        Present {
+            list: &self.present,
+            bits: &self.bits,
+        }
+    }
+
+    fn recycle(mut self, sc: &mut Scratch) {
+        for &w in &self.present {
+            if let Some(b) = self.bits.get_mut(w as usize / 64) {
+                *b = 0;
+            }
+        }
+        sc.present_bits = self.bits;
+        scratch::put(&mut sc.word_ids, self.words);
+        scratch::put(&mut sc.lemma_ids, self.lemmas);
+        scratch::put(&mut sc.present, self.present);
     }
 }
 
 /// Everything the per-verb step needs about the sentence.
 struct Sentence<'i, 'r, 'v, 'a> {
     inner: &'i Inner,
+    /// Fill the text of the verb reports (only [`crate::Coder::code_detailed`] shows them).
+    detailed: bool,
     s: &'a ParsedSentence,
     r: &'r Resolver<'v, 'a>,
     ids: &'r WordIds,
 }
 
-/// Codes one sentence.
-pub(crate) fn code(inner: &Inner, s: &ParsedSentence) -> Coding {
+/// Codes one sentence; `detailed`: fill in the text of the verb reports; `context`: the
+/// article so far (anaphors resolve against it, and the sentence's countries are added).
+pub(crate) fn code(
+    inner: &Inner,
+    s: &ParsedSentence,
+    detailed: bool,
+    context: Option<&mut ArticleContext>,
+) -> Coding {
     let mut coding = Coding {
         events: Vec::new(),
         outcome: Outcome::NoEvents,
@@ -683,23 +845,57 @@ pub(crate) fn code(inner: &Inner, s: &ParsedSentence) -> Coding {
         coding.outcome = Outcome::Empty;
         return coding;
     }
-    let folded = Folded::new(s);
-    let mut v = View::new(s, &folded);
-    // Discards and issues look at the words of the text (the tokens when there is none).
-    let text_words = TextWords::new(&s.text);
-    let mut words_for_lists = text_words.words();
-    if words_for_lists.is_empty() {
-        words_for_lists = v.words.clone();
-    }
+    scratch::with(|sc| {
+        let folded = Folded::new_in(s, sc);
+        let v = View::new_in(s, &folded, sc);
+        // Discards and issues look at the words of the text (the tokens when there is none).
+        let text_words = TextWords::new_in(&s.text, sc);
+        let mut words_for_lists = text_words.words_into(scratch::lend(&mut sc.text_words));
+        if words_for_lists.is_empty() {
+            words_for_lists.extend_from_slice(&v.words);
+        }
+        let ids = WordIds::new_in(inner, &v, sc);
+        let v = code_view(
+            inner,
+            v,
+            &ids,
+            &words_for_lists,
+            detailed,
+            &mut sc.verb,
+            context,
+            &mut coding,
+        );
+        ids.recycle(sc);
+        scratch::give_back(&mut sc.text_words, words_for_lists);
+        v.recycle(sc);
+        text_words.recycle(sc);
+        folded.recycle(sc);
+    });
+    coding
+}
+
+/// [`code`] over the sentence's view, filling `coding`; gives the view back.
+#[allow(clippy::too_many_arguments)] // The parts of one sentence, each borrowed differently.
+fn code_view<'a>(
+    inner: &Inner,
+    mut v: View<'a>,
+    ids: &WordIds,
+    words_for_lists: &[&str],
+    detailed: bool,
+    bufs: &mut VerbBufs,
+    context: Option<&mut ArticleContext>,
+    coding: &mut Coding,
+) -> View<'a> {
+    let s = v.s;
     if let Some(e) = inner
         .discards
-        .check(inner.dicts.discards(), &words_for_lists)
+        .check(inner.dicts.discards(), words_for_lists)
     {
         coding.outcome = Outcome::Discarded {
             story: e.scope == DiscardScope::Story,
             entry: e.at.clone(),
         };
-        return coding;
+        return v;
     }
     comma_mask(&mut v, &inner.options);
     let hits = Hits::new(v.len(), find_hits(inner, &v));
@@ -709,19 +905,24 @@ pub(crate) fn code(inner: &Inner, s: &ParsedSentence) -> Coding {
         ResolveOpts {
             new_actor_length: inner.options.new_actor_length,
             split_slash: inner.options.split_slash_codes,
+            in_context: context.is_some(),
         },
+        context.as_deref().map_or(&[], |c| c.countries.as_slice()),
     );
-    let ids = WordIds::new(inner, &v);
     let cx = Sentence {
         inner,
+        detailed,
         s,
         r: &r,
-        ids: &ids,
+        ids,
     };
     let verbs = inner.dicts.verbs();
 
-    let mut used_verb_tokens = vec![false; v.len()];
-    let mut coded: Vec<VerbEvents> = Vec::new();
+    let mut used_verb_tokens = filled(v.len(), false);
+    let mut coded: Vec<VerbEvents> = Vec::with_capacity(4);
+    // The verb entries at a token, and the longest of them (reused from token to token).
+    let mut all: Vec<VerbMatch<'_>> = Vec::new();
+    let mut ms: Vec<VerbMatch<'_>> = Vec::new();
     for x in 0..v.len() {
         if used_verb_tokens[x] || v.masked[x] || !v.is_verb(x) || non_coding_rel(&v, x) {
             continue;
@@ -729,14 +930,13 @@ pub(crate) fn code(inner: &Inner, s: &ParsedSentence) -> Coding {
         // Every verb entry with this form (a verb may be listed in several blocks): the
         // longest forms; patterns of all their blocks compete, the last-loaded code that
         // is not null is the default.
-        let all: Vec<VerbMatch<'_>> = verbs.matches_at(&v.words, x).collect();
+        all.clear();
+        all.extend(verbs.matches_at(&v.words, x));
         let Some(best_len) = all.iter().map(|m| m.end - m.start).max() else {
             continue;
         };
-        let ms: Vec<VerbMatch<'_>> = all
-            .into_iter()
-            .filter(|m| m.end - m.start == best_len)
-            .collect();
+        ms.clear();
+        ms.extend(all.iter().filter(|m| m.end - m.start == best_len).copied());
         let Some(m) = ms
             .iter()
             .rev()
@@ -752,7 +952,7 @@ pub(crate) fn code(inner: &Inner, s: &ParsedSentence) -> Coding {
         for u in used_verb_tokens.iter_mut().take(m.end).skip(m.start) {
             *u = true;
         }
-        let (report, events) = code_verb(&cx, x, &m, &ms);
+        let (report, events) = code_verb(&cx, x, &m, &ms, bufs);
         if let Some(mut e) = events {
             e.report = coding.verbs.len();
             coded.push(e);
@@ -796,13 +996,35 @@ pub(crate) fn code(inner: &Inner, s: &ParsedSentence) -> Coding {
         coding.outcome = Outcome::Coded;
         let issues = inner.dicts.issues();
         if !issues.is_empty() {
-            let found = issues.find_words(&words_for_lists);
+            let found = issues.find_words(words_for_lists);
             for e in coding.events.iter_mut() {
                 e.issues = found.counts.clone();
             }
         }
     }
-    coding
+    drop(r);
+    if let Some(ctx) = context {
+        ctx.add_sentence(hits.hits.iter().filter_map(|h| match h.kind {
+            HitKind::Actor(Some(code)) => country_of(code),
+            _ => None,
+        }));
+    }
+    drop(hits);
+    v
+}
+
+/// Work space of [`code_verb`], kept from verb to verb and sentence to sentence.
+#[derive(Default)]
+pub(crate) struct VerbBufs {
+    clause: Vec<usize>,
+    subject_tree: Vec<usize>,
+    pre: Vec<usize>,
+    post: Vec<usize>,
+    nominal: Vec<usize>,
+    state: Vec<u8>,
+    path: Vec<usize>,
+    positions: Vec<u32>,
+    skip: Vec<bool>,
 }
 
 /// Codes one dictionary verb: pattern, code, source and target, events.
@@ -811,15 +1033,20 @@ fn code_verb(
     x: usize,
     m: &VerbMatch<'_>,
     ms: &[VerbMatch<'_>],
+    bufs: &mut VerbBufs,
 ) -> (VerbReport, Option<VerbEvents>) {
     let (inner, s, r) = (cx.inner, cx.s, cx.r);
     let v = r.v;
     let lex = &inner.lexicon;
     let ctx = Ctx { r, ids: cx.ids };
-    let present = cx.ids.present.as_slice();
+    let present = cx.ids.present();
     let mut report = VerbReport {
         tokens: (m.start, m.end),
-        verb: String::from(&*m.entry.base),
+        verb: if cx.detailed {
+            String::from(&*m.entry.base)
+        } else {
+            String::new()
+        },
         code: String::new(),
         pattern: None,
         rejection: None,
@@ -829,49 +1056,66 @@ fn code_verb(
     // PETRARCH-2 patterns over the verb's subject (before) and its nominal dependents
     // (after), not over embedded clauses.
     let p2 = m.block.syntax == VerbSyntax::Petrarch2;
-    let clause = clause_tokens(v, x);
+    let VerbBufs {
+        clause,
+        subject_tree,
+        pre,
+        post,
+        nominal,
+        state,
+        path,
+        positions,
+        skip,
+    } = bufs;
+    clause_tokens_into(v, x, clause);
+    let clause: &[usize] = clause;
     let subject = subject_of(v, x);
-    let subject_tree: Option<Vec<usize>> = if p2 {
-        subject.map(|(sj, _)| v.subtree(sj))
+    let subject_tree: Option<&[usize]> = match subject.filter(|_| p2) {
+        Some((sj, _)) => {
+            v.subtree_into(sj, subject_tree);
+            Some(subject_tree)
+        }
+        None => None,
+    };
+    pre.clear();
+    if let Some(tree) = subject_tree {
+        pre.extend(
+            tree.iter()
+                .copied()
+                .filter(|&t| t < m.start && !v.masked[t]),
+        );
+    } else if !p2 {
+        pre.extend((0..m.start).filter(|&t| !v.masked[t]));
+    }
+    let pre: &[usize] = pre;
+    let nominal: Option<&[usize]> = if p2 {
+        nominal_part_into(v, x, clause, nominal, state, path);
+        Some(nominal)
     } else {
         None
     };
-    let pre: Vec<usize> = if p2 {
-        subject_tree
-            .iter()
-            .flatten()
-            .copied()
-            .filter(|&t| t < m.start && !v.masked[t])
-            .collect()
-    } else {
-        (0..m.start).filter(|&t| !v.masked[t]).collect()
-    };
-    let post: Vec<usize> = if p2 {
-        nominal_part(v, x, &clause)
-            .into_iter()
-            .filter(|&t| t >= m.end && !v.masked[t])
-            .collect()
-    } else {
-        clause
+    post.clear();
+    post.extend(
+        nominal
+            .unwrap_or(clause)
             .iter()
             .copied()
-            .filter(|&t| t >= m.end && !v.masked[t])
-            .collect()
-    };
-    let mut blocks: Vec<u32> = Vec::new();
+            .filter(|&t| t >= m.end && !v.masked[t]),
+    );
+    let post: &[usize] = post;
+    let mut blocks: Vec<u32> = Vec::with_capacity(ms.len());
     for mm in ms {
         if !blocks.contains(&mm.entry.block.0) {
             blocks.push(mm.entry.block.0);
         }
     }
     // Only the patterns whose key word is in the sentence, in their order.
-    let mut candidates: Vec<&Compiled> = Vec::new();
-    let mut positions: Vec<u32> = Vec::new();
+    let mut candidates: Vec<&Compiled> = Vec::with_capacity(64);
     for &b in &blocks {
         let Some(ps) = inner.compiled.get(b as usize) else {
             continue;
         };
-        inner.patterns.candidates(b, present, &mut positions);
+        inner.patterns.candidates(b, present, positions);
         candidates.extend(positions.iter().filter_map(|&k| ps.get(k as usize)));
     }
     if blocks.len() > 1 {
@@ -887,11 +1131,11 @@ fn code_verb(
                 let mut b = Bindings::default();
                 let (before, after) = (&before.items, &after.items);
                 if !before.is_empty()
-                    && !match_side(&ctx, lex, before, &pre, false, p.verb_joined, &mut b)
+                    && !match_side(&ctx, lex, before, pre, false, p.verb_joined, &mut b)
                 {
                     continue;
                 }
-                if !after.is_empty() && !match_side(&ctx, lex, after, &post, true, false, &mut b) {
+                if !after.is_empty() && !match_side(&ctx, lex, after, post, true, false, &mut b) {
                     continue;
                 }
                 chosen = Some((p, b));
@@ -913,8 +1157,10 @@ fn code_verb(
             pair: neg(&code.pair),
         };
     }
-    report.code = code.to_string();
-    report.pattern = chosen.as_ref().map(|(p, _)| String::from(&*p.text));
+    if cx.detailed {
+        report.code = code.to_string();
+        report.pattern = chosen.as_ref().map(|(p, _)| String::from(&*p.text));
+    }
     if code.is_null() {
         report.rejection = Some(Rejection::NullCode);
         return (report, None);
@@ -922,18 +1168,24 @@ fn code_verb(
 
     // Roles.
     let bindings = chosen.as_ref().map(|(_, b)| b.clone()).unwrap_or_default();
-    let site = Site {
-        clause: &clause,
+    let mut site = Site {
+        clause,
         subject,
-        subject_tree: subject_tree.as_deref(),
+        subject_tree,
+        nominal,
+        skip,
     };
-    let (sources, targets) = roles(r, m, x, &site, p2, &bindings);
+    let (sources, mut targets) = roles(r, m, x, &mut site, p2, &bindings);
+    if targets.iter().any(refers_past) {
+        refer_past_sources(&sources, &mut targets);
+    }
     let null = || Actor {
-        code: String::new(),
+        code: "".into(),
         null_actor: true,
-        base: String::new(),
+        base: "".into(),
         tokens: (0, 0),
-        entries: Vec::new(),
+        entries: Rc::new([]),
+        anaphor: None,
     };
     let sources: Vec<Actor> = sources.into_iter().filter(|a| !a.code.is_empty()).collect();
     let targets: Vec<Actor> = targets.into_iter().filter(|a| !a.code.is_empty()).collect();
@@ -995,13 +1247,40 @@ fn code_verb(
     (report, Some(out))
 }
 
+/// Whether `a` is an anaphor that cannot mean the verb's source ("the country").
+fn refers_past(a: &Actor) -> bool {
+    a.anaphor.as_ref().is_some_and(|an| an.other_than_source)
+}
+
+/// `a`, or when it is an anaphor that names one of the countries `own`, the most recent
+/// other candidate (`None`: there is none).
+fn past(a: &Actor, own: &[&str]) -> Option<Actor> {
+    let an = a.anaphor.as_ref().filter(|an| an.other_than_source);
+    let Some(an) = an else {
+        return Some(a.clone());
+    };
+    if !country_of(&a.code).is_some_and(|c| own.contains(&c)) {
+        return Some(a.clone());
+    }
+    let c = an.candidates.iter().find(|c| !own.contains(&&***c))?;
+    Some(a.with_country(an, c))
+}
+
+/// An anaphoric target ("the country") does not refer to the verb's own source: "China
+/// ... provided support to the country" means another country than China. Such a target
+/// takes the most recent candidate that is not a source's country, or is dropped.
+fn refer_past_sources(sources: &[Actor], targets: &mut Vec<Actor>) {
+    let own: Vec<&str> = sources.iter().filter_map(|a| country_of(&a.code)).collect();
+    *targets = targets.iter().filter_map(|t| past(t, &own)).collect();
+}
+
 /// Source and target of verb `x`: the default roles from the tree, overridden by what the
 /// pattern designated (`$`, `+`, `%`).
 fn roles(
     r: &Resolver<'_, '_>,
     m: &VerbMatch<'_>,
     x: usize,
-    site: &Site<'_>,
+    site: &mut Site<'_>,
     p2: bool,
     b: &Bindings,
 ) -> (Vec<Actor>, Vec<Actor>) {
@@ -1036,10 +1315,10 @@ fn roles(
     }
     if b.target.is_some() && b.source.is_none() && b.compound.is_none() {
         // A designated target: the source is the first actor distinct from it.
-        let exclude: FxHashSet<&str> = targets.iter().map(|a| a.code.as_str()).collect();
+        let exclude: CodeSet<'_> = targets.iter().map(|a| &*a.code).collect();
         if sources
             .iter()
-            .all(|a| a.is_null() || exclude.contains(a.code.as_str()))
+            .all(|a| a.is_null() || exclude.contains(&a.code))
         {
             sources = first_actor_before(r, m.start, &exclude);
         }
@@ -1047,21 +1326,21 @@ fn roles(
     if source_alone {
         // The source was found after the verb ("- * {MAY DAY} $"): the subject, if it is
         // another actor, is the one acted upon.
-        let exclude: FxHashSet<&str> = sources.iter().map(|a| a.code.as_str()).collect();
+        let exclude: CodeSet<'_> = sources.iter().map(|a| &*a.code).collect();
         let subject: Vec<Actor> = default_sources
             .iter()
-            .filter(|a| !a.is_null() && !exclude.contains(a.code.as_str()))
+            .filter(|a| !a.is_null() && !exclude.contains(&a.code))
             .cloned()
             .collect();
         if !subject.is_empty() && b.source.is_some_and(|s| s >= m.end) {
             targets = subject;
         }
-        targets.retain(|t| !exclude.contains(t.code.as_str()));
+        targets.retain(|t| !exclude.contains(&t.code));
     }
     if targets.iter().all(|a| a.is_null()) && b.target.is_none() {
         // TABARI: no target and a compound source: the members act on each other.
         let members: Vec<Actor> = sources.iter().filter(|a| !a.is_null()).cloned().collect();
-        let distinct: FxHashSet<&str> = members.iter().map(|a| a.code.as_str()).collect();
+        let distinct: CodeSet<'_> = members.iter().map(|a| &*a.code).collect();
         if distinct.len() >= 2 {
             targets = members;
         }
@@ -1078,9 +1357,10 @@ fn roles(
 ///   complement clause is dropped unless B is A ("Ethiopia indicated it deplored Libya");
 /// * a one-sided event (null source or target) inside the clause of a verb that coded a
 ///   full dyad ("restored ties with Gondor after crowds burned down its embassy").
-fn superseded(v: &View<'_>, coded: &[VerbEvents]) -> FxHashSet<(usize, usize)> {
+fn superseded(v: &View<'_>, coded: &[VerbEvents]) -> Vec<(usize, usize)> {
+    // A few verbs per sentence: lists beat hash sets (repeats do no harm).
     let with_events: Vec<&VerbEvents> = coded.iter().filter(|c| !c.events.is_empty()).collect();
-    let mut yields: FxHashSet<usize> = FxHashSet::default();
+    let mut yields: Vec<usize> = Vec::new();
     for p in &with_events {
         for c in &with_events {
             if c.x != p.x
@@ -1089,21 +1369,21 @@ fn superseded(v: &View<'_>, coded: &[VerbEvents]) -> FxHashSet<(usize, usize)> {
             {
                 let reaches = p.pattern_words.iter().any(|&w| v.dominated_by(w, c.x));
                 if reaches || p.patterned {
-                    yields.insert(c.x);
+                    yields.push(c.x);
                 } else {
-                    yields.insert(p.x);
+                    yields.push(p.x);
                 }
             }
         }
     }
-    let mut dropped: FxHashSet<(usize, usize)> = FxHashSet::default();
+    let mut dropped: Vec<(usize, usize)> = Vec::new();
     for ve in &with_events {
         if yields.contains(&ve.x) {
             dropped.extend((0..ve.events.len()).map(|k| (ve.x, k)));
         }
     }
     // Reported speech.
-    let speakers: Vec<(usize, FxHashSet<&str>)> = with_events
+    let speakers: Vec<(usize, CodeSet<'_>)> = with_events
         .iter()
         .filter(|ve| !yields.contains(&ve.x))
         .map(|ve| {
@@ -1116,7 +1396,7 @@ fn superseded(v: &View<'_>, coded: &[VerbEvents]) -> FxHashSet<(usize, usize)> {
                     .collect(),
             )
         })
-        .filter(|(_, codes): &(usize, FxHashSet<&str>)| !codes.is_empty())
+        .filter(|(_, codes): &(usize, CodeSet<'_>)| !codes.is_empty())
         .collect();
     for ve in &with_events {
         for (k, e) in ve.events.iter().enumerate() {
@@ -1125,11 +1405,11 @@ fn superseded(v: &View<'_>, coded: &[VerbEvents]) -> FxHashSet<(usize, usize)> {
                     && !codes.contains(e.source.code.as_str())
                     && v.children.get(*sp).is_some_and(|kids| {
                         kids.iter()
-                            .any(|&c| v.base_rel(c) == "ccomp" && v.dominated_by(ve.x, c))
+                            .any(|&c| v.rel(c) == Rel::Ccomp && v.dominated_by(ve.x, c))
                     })
             });
             if reported {
-                dropped.insert((ve.x, k));
+                dropped.push((ve.x, k));
             }
         }
     }
@@ -1151,7 +1431,7 @@ fn superseded(v: &View<'_>, coded: &[VerbEvents]) -> FxHashSet<(usize, usize)> {
                     .iter()
                     .any(|&d| d != ve.x && clause_tokens(v, d).contains(&ve.x))
             {
-                dropped.insert((ve.x, k));
+                dropped.push((ve.x, k));
             }
         }
     }
@@ -1162,7 +1442,7 @@ fn mention(s: &ParsedSentence, a: &Actor) -> ActorMention {
     let code = if a.code.is_empty() {
         "---".to_string()
     } else {
-        a.code.clone()
+        a.code.to_string()
     };
     let span = if a.tokens.1 > a.tokens.0 {
         s.char_span(a.tokens.0, a.tokens.1 - 1)
@@ -1173,7 +1453,7 @@ fn mention(s: &ParsedSentence, a: &Actor) -> ActorMention {
         code,
         tokens: a.tokens,
         span,
-        entries: a.entries.clone(),
+        entries: a.entries.to_vec(),
     }
 }
 

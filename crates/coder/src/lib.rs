@@ -5,6 +5,9 @@
 //! * [`Coder`] is immutable, cheap to clone and `Send + Sync`: share it across threads.
 //!   [`Coder::code`] turns a [`ParsedSentence`] into [`Event`]s; [`Coder::code_detailed`]
 //!   also says why verbs did not code ([`Coding`]).
+//! * [`Coder::code_in_context`] codes the sentences of one article in order through an
+//!   [`ArticleContext`]: "the country" and "its army" resolve to countries named before,
+//!   and agents that only modify another noun ("press briefing") name no actor.
 //!
 //! The coder works over the dependency analysis every [`ParsedSentence`] carries, so it
 //! codes Treebank-derived, CoNLL-U and dyad's own parses alike; it never calls a parser.
@@ -58,6 +61,7 @@ mod lists;
 mod matcher;
 mod mentions;
 mod pico;
+mod scratch;
 mod view;
 
 use std::sync::Arc;
@@ -210,12 +214,38 @@ impl Coder {
     /// The events of one sentence (possibly none). Never fails and never panics on
     /// unusual input: malformed trees (cycles, heads out of range) are read defensively.
     pub fn code(&self, sentence: &ParsedSentence) -> Vec<Event> {
-        self.code_detailed(sentence).events
+        engine::code(&self.inner, sentence, false, None).events
+    }
+
+    /// Codes one sentence of an article, in order: as [`Coder::code_detailed`], plus what
+    /// running text needs and isolated sentences cannot have.
+    ///
+    /// * Anaphors resolve. "The country", "the nation", "the state", "the government"
+    ///   and "the regime" name the most recent country mentioned before them in the
+    ///   sentence or in the two sentences before it (kept in `context`); "the country",
+    ///   "the nation" and "the state" skip the verb's own source ("China ... provided
+    ///   support to the country" is another country), while "the government" may be the
+    ///   source's own ("Britons urged the government"). "Its" before an agent ("its
+    ///   army") names the nearest actor before it in the sentence, when that is a
+    ///   country. The actor's evidence ([`dyad_types::ActorMention::entries`]) then ends
+    ///   with a `<anaphora: resolved from 'the country'>` entry whose line is the phrase
+    ///   head's 1-based token number.
+    /// * Agents that only modify a noun that is no agent ("press briefing", "military
+    ///   support") and generic agents ("other parties", "all sides") name no actor.
+    ///
+    /// The sentence's countries are then added to `context`. Start a new
+    /// [`ArticleContext`] for every article.
+    pub fn code_in_context(
+        &self,
+        sentence: &ParsedSentence,
+        context: &mut ArticleContext,
+    ) -> Coding {
+        engine::code(&self.inner, sentence, true, Some(context))
     }
 
     /// The events of one sentence together with what happened to every verb.
     pub fn code_detailed(&self, sentence: &ParsedSentence) -> Coding {
-        engine::code(&self.inner, sentence)
+        engine::code(&self.inner, sentence, true, None)
     }
 
     /// The options the coder was built with.
@@ -226,6 +256,42 @@ impl Coder {
     /// The dictionaries the coder was built with.
     pub fn dictionaries(&self) -> &Dictionaries {
         &self.inner.dicts
+    }
+}
+
+/// What the sentences of an article coded so far tell the next one: the countries they
+/// named, in order. See [`Coder::code_in_context`].
+#[derive(Clone, Debug, Default, PartialEq, Eq)]
+pub struct ArticleContext {
+    /// The countries of the last [`ArticleContext::SENTENCES`] sentences, oldest first.
+    countries: Vec<Box<str>>,
+    /// How many of `countries` each of those sentences named.
+    per_sentence: std::collections::VecDeque<usize>,
+}
+
+impl ArticleContext {
+    /// Anaphors look back this many sentences (besides their own): further back, "the
+    /// country" is as likely to mean one not named at all.
+    const SENTENCES: usize = 2;
+
+    /// An empty context, for the start of an article.
+    pub fn new() -> ArticleContext {
+        ArticleContext::default()
+    }
+
+    /// The countries named in the last sentences, oldest first.
+    pub fn countries(&self) -> impl Iterator<Item = &str> {
+        self.countries.iter().map(|c| &**c)
+    }
+
+    pub(crate) fn add_sentence<'c>(&mut self, countries: impl Iterator<Item = &'c str>) {
+        let before = self.countries.len();
+        self.countries.extend(countries.map(Box::from));
+        self.per_sentence.push_back(self.countries.len() - before);
+        while self.per_sentence.len() > ArticleContext::SENTENCES {
+            let n = self.per_sentence.pop_front().unwrap_or(0);
+            self.countries.drain(..n.min(self.countries.len()));
+        }
     }
 }
 
@@ -297,6 +363,7 @@ mod send_sync {
     #[test]
     fn coder_is_send_sync_clone() {
         assert_send_sync::<super::Coder>();
+        assert_send_sync::<super::ArticleContext>();
     }
 }
 

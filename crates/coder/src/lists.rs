@@ -7,7 +7,9 @@
 
 use dyad_dict::{DiscardEntry, Discards};
 
-use dyad_dict::fx::FxHashMap;
+use crate::scratch::{self, Scratch};
+
+use dyad_dict::fx::{FxHashMap, WordFilter};
 
 /// The words of `text` as [`dyad_dict::text_words`] splits them, as byte ranges of one
 /// upper-case buffer (so a sentence costs two allocations, not one per word).
@@ -19,11 +21,17 @@ pub(crate) struct TextWords {
 impl TextWords {
     /// Splits `text`; non-ASCII text goes through [`dyad_dict::text_words`] itself, whose
     /// Unicode upper-casing may change lengths.
+    #[cfg(test)]
     pub(crate) fn new(text: &str) -> TextWords {
+        TextWords::new_in(text, &mut Scratch::default())
+    }
+
+    /// [`TextWords::new`] in the buffers of `sc` ([`TextWords::recycle`] gives them back).
+    pub(crate) fn new_in(text: &str, sc: &mut Scratch) -> TextWords {
+        let mut buf = scratch::take_string(&mut sc.text);
+        let mut spans = scratch::take(&mut sc.text_spans);
         if !text.is_ascii() {
             let words = dyad_dict::text_words(text);
-            let mut buf = String::with_capacity(words.iter().map(|w| w.len()).sum());
-            let mut spans = Vec::with_capacity(words.len());
             for w in &words {
                 let start = buf.len();
                 buf.push_str(w);
@@ -33,11 +41,12 @@ impl TextWords {
         }
         // ASCII: `char::is_whitespace` and `char::is_alphanumeric` agree with their
         // `u8::is_ascii_*` forms (plus vertical tab, which `is_ascii_whitespace` omits).
-        let buf = text.to_ascii_uppercase();
+        buf.push_str(text);
+        buf.make_ascii_uppercase();
         let bytes = buf.as_bytes();
         let space = |b: u8| b.is_ascii_whitespace() || b == 0x0b;
         let keep = |b: u8| b.is_ascii_alphanumeric() || b == b'&' || b == b'$' || b == b'%';
-        let mut spans = Vec::with_capacity(bytes.len() / 5 + 1);
+        spans.reserve(bytes.len() / 5 + 1);
         let mut i = 0;
         while i < bytes.len() {
             if space(bytes[i]) {
@@ -63,11 +72,25 @@ impl TextWords {
     }
 
     /// The words, borrowed from the buffer.
+    #[cfg(test)]
     pub(crate) fn words(&self) -> Vec<&str> {
-        self.spans
-            .iter()
-            .map(|&(s, e)| self.buf.get(s..e).unwrap_or(""))
-            .collect()
+        self.words_into(Vec::new())
+    }
+
+    /// The words, borrowed from the buffer, appended to `out`.
+    pub(crate) fn words_into<'a>(&'a self, mut out: Vec<&'a str>) -> Vec<&'a str> {
+        out.extend(
+            self.spans
+                .iter()
+                .map(|&(s, e)| self.buf.get(s..e).unwrap_or("")),
+        );
+        out
+    }
+
+    /// Gives the buffers back to `sc`.
+    pub(crate) fn recycle(self, sc: &mut Scratch) {
+        scratch::put_string(&mut sc.text, self.buf);
+        scratch::put(&mut sc.text_spans, self.spans);
     }
 }
 
@@ -75,6 +98,8 @@ impl TextWords {
 #[derive(Debug, Default)]
 pub(crate) struct DiscardIndex {
     exact: FxHashMap<Box<str>, Vec<u32>>,
+    /// The keys of `exact`.
+    exact_filter: WordFilter,
     stems: StemTrie,
 }
 
@@ -83,6 +108,9 @@ pub(crate) struct DiscardIndex {
 struct StemTrie {
     /// Node 0 is the root.
     nodes: Vec<StemNode>,
+    /// The stems' first two bytes (bit `b0 << 8 | b1`), and the one-byte stems (bit
+    /// `b0 << 8`): a word that starts with neither has no stem, without a walk.
+    starts: Vec<u64>,
 }
 
 #[derive(Debug, Default)]
@@ -97,12 +125,32 @@ impl Default for StemTrie {
     fn default() -> StemTrie {
         StemTrie {
             nodes: vec![StemNode::default()],
+            starts: vec![0; 1 << 10],
         }
     }
 }
 
 impl StemTrie {
+    fn start_bit(word: &[u8]) -> Option<usize> {
+        let b0 = usize::from(*word.first()?);
+        Some(b0 << 8 | usize::from(word.get(1).copied().unwrap_or(0)))
+    }
+
+    fn may_start(&self, bit: usize) -> bool {
+        self.starts
+            .get(bit / 64)
+            .is_some_and(|w| w & (1 << (bit % 64)) != 0)
+    }
+
     fn insert(&mut self, stem: &str, id: u32) {
+        let bytes = stem.as_bytes();
+        // A one-byte stem marks its byte followed by "nothing" (bit `b0 << 8`).
+        let bit = StemTrie::start_bit(bytes.get(..2).unwrap_or(bytes));
+        if let Some(bit) = bit {
+            if let Some(w) = self.starts.get_mut(bit / 64) {
+                *w |= 1 << (bit % 64);
+            }
+        }
         let mut at = 0usize;
         for &b in stem.as_bytes() {
             let Some(node) = self.nodes.get(at) else {
@@ -127,7 +175,11 @@ impl StemTrie {
 
     /// The entries of every stem that is a (non-empty) prefix of `word`.
     fn prefixes_of<'t>(&'t self, word: &'t str) -> impl Iterator<Item = u32> + 't {
-        let mut at = Some(0usize);
+        let bytes = word.as_bytes();
+        let one = bytes.first().map(|&b| usize::from(b) << 8);
+        let two = bytes.get(..2).and_then(StemTrie::start_bit);
+        let any = one.is_some_and(|b| self.may_start(b)) || two.is_some_and(|b| self.may_start(b));
+        let mut at = any.then_some(0usize);
         word.as_bytes()
             .iter()
             .map_while(move |&b| {
@@ -151,6 +203,7 @@ impl DiscardIndex {
             if e.words.len() == 1 && !e.whole_word {
                 ix.stems.insert(first, id);
             } else {
+                ix.exact_filter.insert(first);
                 ix.exact.entry(first.clone()).or_default().push(id);
             }
         }
@@ -168,7 +221,13 @@ impl DiscardIndex {
 
     fn match_at<'d>(&self, d: &'d Discards, words: &[&str], i: usize) -> Option<&'d DiscardEntry> {
         let first = *words.get(i)?;
-        let exact = self.exact.get(first).into_iter().flatten();
+        let exact = self
+            .exact_filter
+            .may_contain(first)
+            .then(|| self.exact.get(first))
+            .flatten()
+            .into_iter()
+            .flatten();
         let stems = self.stems.prefixes_of(first);
         let mut best: Option<u32> = None;
         for id in exact.copied().chain(stems) {

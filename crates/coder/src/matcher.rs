@@ -19,7 +19,7 @@ use std::sync::Arc;
 use dyad_dict::{Element, EventCode, Pattern, SynsetId, Term, VerbDictionary};
 use dyad_types::SourceRef;
 
-use dyad_dict::fx::FxHashMap;
+use dyad_dict::fx::{FxHashMap, WordFilter};
 
 /// An interned upper-case word.
 pub(crate) type WordId = u32;
@@ -31,6 +31,8 @@ pub(crate) const NO_WORD: WordId = WordId::MAX;
 #[derive(Debug, Default)]
 pub(crate) struct Lexicon {
     ids: FxHashMap<Box<str>, WordId>,
+    /// The keys of `ids`.
+    filter: WordFilter,
     words: Vec<Box<str>>,
     /// Member phrases by (synset, first word), longest first.
     members: FxHashMap<(u32, WordId), Vec<Box<[WordId]>>>,
@@ -62,6 +64,7 @@ impl Lexicon {
         let id = WordId::try_from(self.words.len()).unwrap_or(NO_WORD);
         if id != NO_WORD && !w.is_empty() {
             self.ids.insert(w.into(), id);
+            self.filter.insert(w);
             self.words.push(w.into());
         }
         id
@@ -69,10 +72,15 @@ impl Lexicon {
 
     /// The id of an upper-case word, [`NO_WORD`] when no pattern or synset names it.
     pub(crate) fn id(&self, w: &str) -> WordId {
-        if w.is_empty() {
+        if w.is_empty() || !self.filter.may_contain(w) {
             return NO_WORD;
         }
         self.ids.get(w).copied().unwrap_or(NO_WORD)
+    }
+
+    /// The number of words interned (ids are `0..len`).
+    pub(crate) fn len(&self) -> usize {
+        self.words.len()
     }
 
     fn word(&self, id: WordId) -> &str {
@@ -93,6 +101,22 @@ impl Lexicon {
             .iter()
             .find(|p| rest.len() >= p.len() && rest[1..p.len()] == p[1..])
             .map(|p| p.len())
+    }
+}
+
+/// The words of a sentence, each once: as a list, and as a bit set over word ids.
+#[derive(Clone, Copy)]
+pub(crate) struct Present<'p> {
+    pub(crate) list: &'p [WordId],
+    pub(crate) bits: &'p [u64],
+}
+
+impl Present<'_> {
+    /// Whether word `w` is in the sentence.
+    pub(crate) fn contains(&self, w: WordId) -> bool {
+        self.bits
+            .get(w as usize / 64)
+            .is_some_and(|b| b >> (w % 64) & 1 == 1)
     }
 }
 
@@ -140,11 +164,9 @@ impl Side {
         }
     }
 
-    /// Whether every word the side needs is in `present` (sorted word ids).
-    pub(crate) fn possible(&self, present: &[WordId]) -> bool {
-        self.literals
-            .iter()
-            .all(|w| present.binary_search(w).is_ok())
+    /// Whether every word the side needs is in `present`.
+    pub(crate) fn possible(&self, present: Present<'_>) -> bool {
+        self.literals.iter().all(|&w| present.contains(w))
     }
 }
 
@@ -198,12 +220,12 @@ impl PatternIndex {
 
     /// The positions of block `b`'s patterns that a sentence with the words `present`
     /// (sorted ids) may match, ascending.
-    pub(crate) fn candidates(&self, b: u32, present: &[WordId], out: &mut Vec<u32>) {
+    pub(crate) fn candidates(&self, b: u32, present: Present<'_>, out: &mut Vec<u32>) {
         out.clear();
         if let Some(u) = self.unkeyed.get(b as usize) {
             out.extend_from_slice(u);
         }
-        for &w in present {
+        for &w in present.list {
             if let Some(ks) = self.keyed.get(&(b, w)) {
                 out.extend_from_slice(ks);
             }

@@ -9,59 +9,119 @@
 //! ("Danish media and government" → `DNKMED`, `DNKGOV`).
 
 use std::cell::RefCell;
+use std::rc::Rc;
 
 use dyad_types::SourceRef;
 
-use crate::view::View;
+use crate::view::{filled, Rel, Sub, View};
 
 /// What a dictionary hit names.
 #[derive(Clone, Debug)]
-pub(crate) enum HitKind {
+pub(crate) enum HitKind<'d> {
     /// An actor phrase and its code on the sentence date (`None`: null-coded).
-    Actor(Option<String>),
+    Actor(Option<&'d str>),
     /// An agent phrase: code without `~`, and whether it goes before the actor code.
-    Agent { code: String, prefix: bool },
+    Agent { code: &'d str, prefix: bool },
 }
 
 /// One dictionary phrase found in the sentence.
 #[derive(Clone, Debug)]
-pub(crate) struct Hit {
+pub(crate) struct Hit<'d> {
     pub(crate) start: usize,
     pub(crate) end: usize,
-    pub(crate) kind: HitKind,
+    pub(crate) kind: HitKind<'d>,
     pub(crate) entry: SourceRef,
 }
 
 /// One coded actor (one code) and its evidence.
 #[derive(Clone, Debug, PartialEq, Eq)]
 pub(crate) struct Actor {
-    /// Full code; empty for an unidentified actor with no agent.
-    pub(crate) code: String,
+    /// Full code; empty for an unidentified actor with no agent. The strings are shared:
+    /// a phrase's actors are cloned for every verb that names them.
+    pub(crate) code: Rc<str>,
     /// True when no actor phrase was found (code is `---` plus agents, or empty).
     pub(crate) null_actor: bool,
     /// The code without the agent of the phrase head: what a coordinated phrase shares
     /// ("Danish Islamist media and government": `DNKMUS`).
-    pub(crate) base: String,
+    pub(crate) base: Rc<str>,
     pub(crate) tokens: (usize, usize),
-    pub(crate) entries: Vec<SourceRef>,
+    pub(crate) entries: Rc<[SourceRef]>,
+    /// Set when the phrase is an anaphor ("the country", "its army") resolved to an
+    /// earlier country: the code names the first candidate.
+    pub(crate) anaphor: Option<Rc<Anaphor>>,
+}
+
+/// An anaphor and the countries it may refer to.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub(crate) struct Anaphor {
+    /// The countries mentioned before it, most recent first (in its sentence, then in
+    /// earlier sentences of the article).
+    pub(crate) candidates: Vec<Rc<str>>,
+    /// The agents the phrase adds to the country ("its army": `MIL`).
+    pub(crate) agents: Vec<(String, bool)>,
+    /// The phrase cannot mean the verb's own source's country ("China provided support to
+    /// the country"), as "the government" or "its army" can ("Britons urged the
+    /// government").
+    pub(crate) other_than_source: bool,
+    /// Evidence: what the phrase said.
+    pub(crate) note: SourceRef,
 }
 
 impl Actor {
+    /// This actor re-resolved to anaphor candidate `country`.
+    pub(crate) fn with_country(&self, an: &Anaphor, country: &str) -> Actor {
+        let code: Rc<str> = combine(country, &an.agents).into();
+        Actor {
+            code: code.clone(),
+            base: code,
+            ..self.clone()
+        }
+    }
+}
+
+/// The country of an actor code (`PRKGOV` → `PRK`), when it starts with one.
+pub(crate) fn country_of(code: &str) -> Option<&'static str> {
+    dyad_ontology::split_actor_code(code)?
+        .country
+        .map(|c| c.code)
+}
+
+/// Head nouns that, after "the", refer back to a country named before.
+const ANAPHORIC_NOUNS: &[&str] = &["COUNTRY", "NATION", "STATE", "GOVERNMENT", "REGIME"];
+
+/// Of those, the ones that name the country itself, not its government.
+const COUNTRY_NOUNS: &[&str] = &["COUNTRY", "NATION", "STATE"];
+
+/// Determiners and adjectives that make a bare agent generic ("other parties", "all
+/// sides", "relevant parties"): such a phrase names no particular actor. Quantities
+/// ("many civilians") are left alone: they are real targets.
+const GENERIC: &[&str] = &["OTHER", "ALL", "ANY", "RELEVANT", "VARIOUS"];
+
+impl Actor {
     pub(crate) fn is_null(&self) -> bool {
-        self.code.is_empty() || self.code == "---"
+        self.code.is_empty() || &*self.code == "---"
     }
 }
 
 /// Relations that attach a pre-modifier to the noun it helps name.
 fn is_core_rel(v: &View<'_>, child: usize, head: usize) -> bool {
-    let r = v.rel(child);
-    let base = v.base_rel(child);
-    match base {
-        "compound" | "flat" | "name" | "amod" | "det" | "nummod" | "goeswith" | "fixed" | "mwe"
-        | "poss" => true,
-        "nmod" => r == "nmod:poss" || (child < head && v.case_of(child) == Some("'S")),
-        "case" => v.words.get(child).is_some_and(|&w| w == "'S" || w == "'"),
-        "dep" | "advmod" => child < head,
+    match v.full_rel(child) {
+        (
+            Rel::Compound
+            | Rel::Flat
+            | Rel::Name
+            | Rel::Amod
+            | Rel::Det
+            | Rel::Nummod
+            | Rel::Goeswith
+            | Rel::Fixed
+            | Rel::Mwe
+            | Rel::Poss,
+            _,
+        ) => true,
+        (Rel::Nmod, sub) => sub == Sub::Poss || (child < head && v.case_of(child) == Some("'S")),
+        (Rel::Case, _) => v.words.get(child).is_some_and(|&w| w == "'S" || w == "'"),
+        (Rel::Dep | Rel::Advmod, _) => child < head,
         _ => false,
     }
 }
@@ -69,7 +129,8 @@ fn is_core_rel(v: &View<'_>, child: usize, head: usize) -> bool {
 /// The tokens of the core of the noun phrase headed by `h`.
 pub(crate) fn core(v: &View<'_>, h: usize) -> Vec<usize> {
     // `out` is its own work list: tokens are expanded in the order they were found.
-    let mut out = vec![h];
+    let mut out = Vec::with_capacity(8);
+    out.push(h);
     let mut next = 0;
     while let Some(&k) = out.get(next) {
         next += 1;
@@ -78,7 +139,7 @@ pub(crate) fn core(v: &View<'_>, h: usize) -> Vec<usize> {
         }
         for &c in v.children.get(k).unwrap_or(&[]) {
             // Coordinated pre-modifiers belong to the phrase: "Eriadori and Calenardhon leaders".
-            let premod_conj = k != h && c < h && v.base_rel(c) == "conj";
+            let premod_conj = k != h && c < h && v.rel(c) == Rel::Conj;
             if (premod_conj || is_core_rel(v, c, k)) && !out.contains(&c) {
                 out.push(c);
             }
@@ -114,8 +175,31 @@ pub(crate) fn combine<S: AsRef<str>>(actor: &str, agents: &[(S, bool)]) -> Strin
     code
 }
 
+/// [`combine`] with the phrase's agents and with its modifiers' agents, as shared strings
+/// (one string when the two agree).
+fn combine_both(
+    actor: &str,
+    agents: &[(&str, bool)],
+    modifiers: &[(&str, bool)],
+) -> (Rc<str>, Rc<str>) {
+    let make = |with: &[(&str, bool)]| -> Rc<str> {
+        if with.is_empty() {
+            Rc::from(actor)
+        } else {
+            Rc::from(combine(actor, with))
+        }
+    };
+    let code = make(agents);
+    let base = if agents == modifiers {
+        code.clone()
+    } else {
+        make(modifiers)
+    };
+    (code, base)
+}
+
 /// Whether the phrase of `hit` follows "former" (its agent becomes `ELI`).
-fn former(v: &View<'_>, hit: &Hit) -> bool {
+fn former(v: &View<'_>, hit: &Hit<'_>) -> bool {
     hit.start > 0 && v.words.get(hit.start - 1).is_some_and(|&w| w == "FORMER")
 }
 
@@ -123,7 +207,7 @@ fn former(v: &View<'_>, hit: &Hit) -> bool {
 fn agent_code<'h>(v: &View<'_>, a: &'h Hit) -> Option<(&'h str, bool)> {
     match &a.kind {
         HitKind::Agent { code, prefix } => {
-            let code = if former(v, a) { "ELI" } else { code.as_str() };
+            let code = if former(v, a) { "ELI" } else { *code };
             Some((code, *prefix))
         }
         _ => None,
@@ -131,16 +215,16 @@ fn agent_code<'h>(v: &View<'_>, a: &'h Hit) -> Option<(&'h str, bool)> {
 }
 
 /// Dictionary hits indexed by token.
-pub(crate) struct Hits {
-    pub(crate) hits: Vec<Hit>,
+pub(crate) struct Hits<'d> {
+    pub(crate) hits: Vec<Hit<'d>>,
     /// For each token, the index of the hit covering it.
     pub(crate) at: Vec<Option<usize>>,
 }
 
-impl Hits {
-    pub(crate) fn new(n: usize, mut hits: Vec<Hit>) -> Hits {
+impl<'d> Hits<'d> {
+    pub(crate) fn new(n: usize, mut hits: Vec<Hit<'d>>) -> Hits<'d> {
         hits.sort_by_key(|h| (h.start, h.end));
-        let mut at = vec![None; n];
+        let mut at = filled(n, None);
         for (k, h) in hits.iter().enumerate() {
             for slot in at.iter_mut().take(h.end.min(n)).skip(h.start) {
                 if slot.is_none() {
@@ -151,7 +235,7 @@ impl Hits {
         Hits { hits, at }
     }
 
-    pub(crate) fn get(&self, i: usize) -> Option<&Hit> {
+    pub(crate) fn get(&self, i: usize) -> Option<&Hit<'d>> {
         self.at
             .get(i)
             .copied()
@@ -165,13 +249,19 @@ impl Hits {
 pub(crate) struct ResolveOpts {
     pub(crate) new_actor_length: usize,
     pub(crate) split_slash: bool,
+    /// Coding in an article context ([`crate::Coder::code_in_context`]): anaphors resolve,
+    /// and agents that only modify another noun ("press briefing", "military support")
+    /// or stand generically ("other parties") name no actor.
+    pub(crate) in_context: bool,
 }
 
 /// Resolves noun phrases to actors.
 pub(crate) struct Resolver<'v, 'a> {
     pub(crate) v: &'v View<'a>,
-    pub(crate) hits: &'v Hits,
+    pub(crate) hits: &'v Hits<'v>,
     pub(crate) opts: ResolveOpts,
+    /// The countries of earlier sentences of the article, most recent last.
+    prior: &'v [Box<str>],
     /// What [`Resolver::resolve`] found for each phrase head so far: a phrase resolves the
     /// same way every time it is asked about (the verbs of a sentence share their actors).
     memo: RefCell<Vec<Option<Vec<Actor>>>>,
@@ -185,13 +275,30 @@ struct Own {
 }
 
 impl<'v, 'a> Resolver<'v, 'a> {
-    pub(crate) fn new(v: &'v View<'a>, hits: &'v Hits, opts: ResolveOpts) -> Resolver<'v, 'a> {
+    pub(crate) fn new(
+        v: &'v View<'a>,
+        hits: &'v Hits<'v>,
+        opts: ResolveOpts,
+        prior: &'v [Box<str>],
+    ) -> Resolver<'v, 'a> {
         Resolver {
             v,
             hits,
             opts,
-            memo: RefCell::new(vec![None; v.len()]),
+            prior,
+            memo: RefCell::new(filled(v.len(), None)),
         }
+    }
+
+    /// Whether token `t` may head an anaphor ("the country"): worth resolving even
+    /// without a dictionary hit.
+    pub(crate) fn anaphor_word(&self, t: usize) -> bool {
+        self.opts.in_context
+            && self
+                .v
+                .words
+                .get(t)
+                .is_some_and(|w| ANAPHORIC_NOUNS.contains(w))
     }
 
     /// Climbs from a token to the head of the noun phrase it names.
@@ -232,8 +339,8 @@ impl<'v, 'a> Resolver<'v, 'a> {
         }
         let own = self.own(h, depth);
         let mut out = own.actors;
-        let bases: Vec<(String, Vec<SourceRef>)> = if own.has_actor {
-            let mut b: Vec<(String, Vec<SourceRef>)> = Vec::new();
+        let bases: Vec<(Rc<str>, Vec<SourceRef>)> = if own.has_actor {
+            let mut b: Vec<(Rc<str>, Vec<SourceRef>)> = Vec::new();
             for a in &out {
                 if !a.null_actor && !b.iter().any(|(x, _)| *x == a.base) {
                     b.push((
@@ -247,21 +354,21 @@ impl<'v, 'a> Resolver<'v, 'a> {
             Vec::new()
         };
         let kids: &[usize] = self.v.children.get(h).unwrap_or(&[]);
-        let has_conj = kids.iter().any(|&c| self.v.base_rel(c) == "conj");
+        let has_conj = kids.iter().any(|&c| self.v.rel(c) == Rel::Conj);
         for &c in kids {
             if self.v.masked.get(c).copied().unwrap_or(false) {
                 continue;
             }
             // An apposition inside a list ("Mordor, the Shire, Arnor and Bree") is a member.
-            let list_appos = self.v.base_rel(c) == "appos"
+            let list_appos = self.v.rel(c) == Rel::Appos
                 && own.has_actor
                 && (has_conj
                     || self
                         .v
                         .children
                         .get(c)
-                        .is_some_and(|k| k.iter().any(|&x| self.v.base_rel(x) == "conj")));
-            if self.v.base_rel(c) != "conj" && !list_appos {
+                        .is_some_and(|k| k.iter().any(|&x| self.v.rel(x) == Rel::Conj)));
+            if self.v.rel(c) != Rel::Conj && !list_appos {
                 continue;
             }
             for a in self.resolve_depth(c, depth + 1) {
@@ -273,11 +380,12 @@ impl<'v, 'a> Resolver<'v, 'a> {
                         let mut e = ents.clone();
                         e.extend(a.entries.iter().cloned());
                         out.push(Actor {
-                            code: format!("{base}{agents}"),
+                            code: format!("{base}{agents}").into(),
                             null_actor: false,
                             base: base.clone(),
                             tokens: a.tokens,
-                            entries: e,
+                            entries: e.into(),
+                            anaphor: a.anaphor.clone(),
                         });
                     }
                     continue;
@@ -291,9 +399,10 @@ impl<'v, 'a> Resolver<'v, 'a> {
     fn own(&self, h: usize, depth: usize) -> Own {
         let v = self.v;
         let core = core(v, h);
-        let mut actors: Vec<(&Hit, &Option<String>)> = Vec::new();
-        let mut agents: Vec<&Hit> = Vec::new();
-        let mut seen = Vec::new();
+        let mut actors: Vec<(&Hit<'_>, Option<&str>)> = Vec::new();
+        let mut agents: Vec<&Hit<'_>> = Vec::new();
+        // Hits do not overlap, so the core tokens of one hit come one after another.
+        let mut last: Option<usize> = None;
         for &t in &core {
             if v.masked.get(t).copied().unwrap_or(false) {
                 continue;
@@ -301,15 +410,15 @@ impl<'v, 'a> Resolver<'v, 'a> {
             let Some(k) = self.hits.at.get(t).copied().flatten() else {
                 continue;
             };
-            if seen.contains(&k) {
+            if last == Some(k) {
                 continue;
             }
-            seen.push(k);
+            last = Some(k);
             let Some(hit) = self.hits.hits.get(k) else {
                 continue;
             };
             match &hit.kind {
-                HitKind::Actor(c) => actors.push((hit, c)),
+                HitKind::Actor(c) => actors.push((hit, *c)),
                 HitKind::Agent { .. } => agents.push(hit),
             }
         }
@@ -326,7 +435,7 @@ impl<'v, 'a> Resolver<'v, 'a> {
         let noun_modifier = |a: &Hit| {
             matches!(a.kind, HitKind::Agent { prefix: false, .. })
                 && !(a.start <= h && h < a.end)
-                && hit_head(a).is_some_and(|t| v.base_rel(t) == "compound" && v.is_nominal(t))
+                && hit_head(a).is_some_and(|t| v.rel(t) == Rel::Compound && v.is_nominal(t))
         };
         let outranked = agents.iter().any(|a| noun_modifier(a));
         let mut agent_codes: Vec<(&str, bool)> = agents
@@ -346,7 +455,7 @@ impl<'v, 'a> Resolver<'v, 'a> {
 
         if let Some(&(first, code)) = actors.first() {
             // Coordinated pre-modifiers: "Eriadori and Calenardhon leaders" names two actors.
-            let mut named: Vec<(&Hit, &Option<String>)> = vec![(first, code)];
+            let mut named: Vec<(&Hit<'_>, Option<&str>)> = vec![(first, code)];
             for &(hit, c) in actors.iter().skip(1) {
                 // The phrase's own head: the token whose head lies outside the phrase.
                 let head_tok = (hit.start..hit.end).find(|&t| {
@@ -354,7 +463,7 @@ impl<'v, 'a> Resolver<'v, 'a> {
                 });
                 let is_conj = head_tok.is_some_and(|t| {
                     t != h
-                        && v.base_rel(t) == "conj"
+                        && v.rel(t) == Rel::Conj
                         && v.heads
                             .get(t)
                             .copied()
@@ -369,27 +478,31 @@ impl<'v, 'a> Resolver<'v, 'a> {
             let mut any_code = false;
             for (hit, code) in named {
                 let (s, e) = span_of(std::iter::once(hit).chain(agents.iter().copied()));
-                let mut ents = vec![hit.entry.clone()];
-                ents.extend(agents.iter().map(|a| a.entry.clone()));
+                let ents: Rc<[SourceRef]> = std::iter::once(hit.entry.clone())
+                    .chain(agents.iter().map(|a| a.entry.clone()))
+                    .collect();
                 match code {
                     Some(code) => {
                         any_code = true;
                         for c in self.split(code) {
+                            let (code, base) = combine_both(c, &agent_codes, &modifier_codes);
                             out.push(Actor {
-                                code: combine(c, &agent_codes),
+                                code,
                                 null_actor: false,
-                                base: combine(c, &modifier_codes),
+                                base,
                                 tokens: (s, e),
                                 entries: ents.clone(),
+                                anaphor: None,
                             })
                         }
                     }
                     None => out.push(Actor {
-                        code: String::new(),
+                        code: "".into(),
                         null_actor: true,
-                        base: String::new(),
+                        base: "".into(),
                         tokens: (s, e),
                         entries: ents,
+                        anaphor: None,
                     }),
                 }
             }
@@ -405,9 +518,9 @@ impl<'v, 'a> Resolver<'v, 'a> {
             if c < h || v.masked.get(c).copied().unwrap_or(false) {
                 continue;
             }
-            let appos = v.base_rel(c) == "appos";
+            let appos = v.rel(c) == Rel::Appos;
             if !appos {
-                if !v.is_obl_rel(c) || v.rel(c) == "nmod:poss" {
+                if !v.is_obl_rel(c) || v.full_rel(c) == (Rel::Nmod, Sub::Poss) {
                     continue;
                 }
                 let prep = v.case_of(c).unwrap_or("");
@@ -422,14 +535,25 @@ impl<'v, 'a> Resolver<'v, 'a> {
                 if a.null_actor || a.code.starts_with('"') {
                     continue;
                 }
-                let mut ents = a.entries.clone();
-                ents.extend(agents.iter().map(|g| g.entry.clone()));
+                let ents: Rc<[SourceRef]> = a
+                    .entries
+                    .iter()
+                    .cloned()
+                    .chain(agents.iter().map(|g| g.entry.clone()))
+                    .collect();
+                let (code, base) = combine_both(&a.code, &agent_codes, &modifier_codes);
                 borrowed.push(Actor {
-                    code: combine(&a.code, &agent_codes),
+                    code,
                     null_actor: false,
-                    base: combine(&a.code, &modifier_codes),
+                    base,
                     tokens: a.tokens,
                     entries: ents,
+                    anaphor: a.anaphor.as_ref().map(|an| {
+                        let mut an = Anaphor::clone(an);
+                        an.agents
+                            .extend(agent_codes.iter().map(|&(c, p)| (c.to_string(), p)));
+                        Rc::new(an)
+                    }),
                 });
             }
             if !borrowed.is_empty() {
@@ -442,18 +566,33 @@ impl<'v, 'a> Resolver<'v, 'a> {
                 has_actor: true,
             };
         }
+        if self.opts.in_context {
+            if let Some(a) = self.anaphor(h, &core, &agents, &agent_codes) {
+                return Own {
+                    actors: vec![a],
+                    has_actor: true,
+                };
+            }
+            if !agents.is_empty() && self.not_an_actor(h, &core, &agents) {
+                return Own {
+                    actors: Vec::new(),
+                    has_actor: false,
+                };
+            }
+        }
         if !agents.is_empty() {
             let (s, e) = span_of(agents.iter().copied());
             let code = combine("---", &agent_codes);
             // No actor in the core (it would have returned above): the agents' entries.
-            let entries: Vec<SourceRef> = agents.iter().map(|a| a.entry.clone()).collect();
+            let entries: Rc<[SourceRef]> = agents.iter().map(|a| a.entry.clone()).collect();
             return Own {
                 actors: vec![Actor {
-                    code,
+                    code: code.into(),
                     null_actor: true,
-                    base: String::new(),
+                    base: "".into(),
                     tokens: (s, e),
                     entries,
+                    anaphor: None,
                 }],
                 has_actor: false,
             };
@@ -470,6 +609,133 @@ impl<'v, 'a> Resolver<'v, 'a> {
             actors: Vec::new(),
             has_actor: false,
         }
+    }
+
+    /// "the country", "the government", "its army": a phrase that refers back to a
+    /// country named earlier in the sentence or the article, resolved to the most recent
+    /// one (the verb may still pass over it for the next, see
+    /// [`crate::engine`]'s use of [`Anaphor`]).
+    fn anaphor(
+        &self,
+        h: usize,
+        core: &[usize],
+        agents: &[&Hit<'_>],
+        agent_codes: &[(&str, bool)],
+    ) -> Option<Actor> {
+        let v = self.v;
+        let word = |t: usize| v.words.get(t).copied().unwrap_or("");
+        let head = word(h);
+        // Only "the" (and a possessive 's) with the head: "the same country", "the new
+        // government" or "the country that ..." may be another.
+        let plain = core.iter().all(|&t| {
+            t == h || (v.rel(t) == Rel::Det && word(t) == "THE") || v.rel(t) == Rel::Case
+        });
+        let definite = ANAPHORIC_NOUNS.contains(&head)
+            && plain
+            && core.iter().any(|&t| t < h && word(t) == "THE")
+            && !v
+                .children
+                .get(h)
+                .unwrap_or(&[])
+                .iter()
+                .any(|&c| matches!(v.rel(c), Rel::Acl | Rel::Nmod | Rel::Obl | Rel::Appos));
+        // "its army": a possessive pronoun before an agent head.
+        let head_is_agent = agents.iter().any(|a| a.start <= h && h < a.end);
+        let possessive = head_is_agent
+            && core
+                .iter()
+                .any(|&t| t < h && word(t) == "ITS" && v.is_pronoun(t));
+        if !(definite || possessive) {
+            return None;
+        }
+        let first = core.first().copied().unwrap_or(h);
+        let mut candidates: Vec<Rc<str>> = Vec::new();
+        let mut add = |c: &str| {
+            if !candidates.iter().any(|x| &**x == c) {
+                candidates.push(c.into());
+            }
+        };
+        let before = self.hits.hits.iter().rev().filter(|x| x.end <= first);
+        if definite {
+            // Countries named before the phrase, most recent first, then in the last
+            // sentences.
+            for hit in before {
+                if let HitKind::Actor(Some(code)) = hit.kind {
+                    if let Some(c) = country_of(code) {
+                        add(c);
+                    }
+                }
+            }
+            for c in self.prior.iter().rev() {
+                add(c);
+            }
+        } else {
+            // "its": the nearest actor before it, when that is a country ("Isis and its
+            // victims" is not about one).
+            let nearest = before
+                .filter_map(|x| match x.kind {
+                    HitKind::Actor(Some(code)) => Some(code),
+                    _ => None,
+                })
+                .next();
+            if let Some(c) = nearest.and_then(country_of) {
+                add(c);
+            }
+        }
+        let country = candidates.first()?.clone();
+        let mut agent_list: Vec<(String, bool)> = agent_codes
+            .iter()
+            .map(|&(c, p)| (c.to_string(), p))
+            .collect();
+        if agent_list.is_empty() && matches!(head, "GOVERNMENT" | "REGIME") {
+            agent_list.push(("GOV".to_string(), false));
+        }
+        let (s, e) = (first, core.last().copied().unwrap_or(h) + 1);
+        let phrase: Vec<&str> = (s..e)
+            .map(|t| v.s.tokens.get(t).map_or("", |k| k.form.as_str()))
+            .collect();
+        let note = SourceRef {
+            file: format!("<anaphora: resolved from '{}'>", phrase.join(" ")).into(),
+            line: u32::try_from(h + 1).unwrap_or(u32::MAX),
+        };
+        let an = Anaphor {
+            candidates,
+            agents: agent_list,
+            other_than_source: definite && COUNTRY_NOUNS.contains(&head),
+            note: note.clone(),
+        };
+        let code: Rc<str> = combine(&country, &an.agents).into();
+        let entries: Rc<[SourceRef]> = agents
+            .iter()
+            .map(|a| a.entry.clone())
+            .chain(std::iter::once(note))
+            .collect();
+        Some(Actor {
+            code: code.clone(),
+            null_actor: false,
+            base: code,
+            tokens: (s, e),
+            entries,
+            anaphor: Some(Rc::new(an)),
+        })
+    }
+
+    /// An agent-only phrase that names no actor in context: its agents merely modify a
+    /// head that is no agent ("press briefing", "military support", where "military"
+    /// may head its own adjectival phrase), or the phrase is generic ("other parties").
+    fn not_an_actor(&self, h: usize, core: &[usize], agents: &[&Hit<'_>]) -> bool {
+        let v = self.v;
+        let head_is_agent = agents.iter().any(|a| a.start <= h && h < a.end);
+        if !head_is_agent {
+            return true;
+        }
+        // An adjective ("military" in "economic and military support") is a modifier even
+        // where a parser made it the head of its own phrase.
+        if !v.is_nominal(h) {
+            return true;
+        }
+        core.iter()
+            .any(|&t| t < h && v.words.get(t).is_some_and(|w| GENERIC.contains(w)))
     }
 
     /// An actor not in the dictionaries: a short proper-noun phrase, its words (without
@@ -489,13 +755,20 @@ impl<'v, 'a> Resolver<'v, 'a> {
             }
             words.push(k);
             for &c in v.children.get(k).unwrap_or(&[]) {
-                let r = v.base_rel(c);
-                if k == h && matches!(r, "case" | "mark") {
+                let r = v.rel(c);
+                if k == h && matches!(r, Rel::Case | Rel::Mark) {
                     continue;
                 }
                 if matches!(
                     r,
-                    "acl" | "appos" | "conj" | "cc" | "punct" | "parataxis" | "advcl" | "ccomp"
+                    Rel::Acl
+                        | Rel::Appos
+                        | Rel::Conj
+                        | Rel::Cc
+                        | Rel::Punct
+                        | Rel::Parataxis
+                        | Rel::Advcl
+                        | Rel::Ccomp
                 ) {
                     continue;
                 }
@@ -517,13 +790,14 @@ impl<'v, 'a> Resolver<'v, 'a> {
             return None;
         }
         let text: Vec<&str> = words.iter().map(|&i| v.words[i]).collect();
-        let code = format!("\"{}\"", text.join(" "));
+        let code: Rc<str> = format!("\"{}\"", text.join(" ")).into();
         Some(Actor {
             code: code.clone(),
             null_actor: false,
             base: code,
             tokens: (s, e),
-            entries: Vec::new(),
+            entries: Rc::new([]),
+            anaphor: None,
         })
     }
 
@@ -539,7 +813,7 @@ impl<'v, 'a> Resolver<'v, 'a> {
     }
 }
 
-fn span_of<'h>(hits: impl Iterator<Item = &'h Hit>) -> (usize, usize) {
+fn span_of<'h, 'd: 'h>(hits: impl Iterator<Item = &'h Hit<'d>>) -> (usize, usize) {
     let mut s = usize::MAX;
     let mut e = 0;
     for h in hits {

@@ -492,3 +492,123 @@ fn petrarch2_patterns_and_negation() {
     assert_eq!(triples(&c.code(&mk(false))), vec!["ARN GON 110"]);
     assert_eq!(triples(&c.code(&mk(true))), vec!["ARN GON 050"]);
 }
+
+/// A coder whose actors are real countries (anaphors resolve to countries only).
+fn country_coder() -> crate::Coder {
+    let dicts = DictionaryBuilder::new()
+        .text(
+            DictKind::Actors,
+            "c.actors",
+            "CHINA [CHN]\nNORTH_KOREA [PRK]\nJAPAN [JPN]\n",
+        )
+        .text(DictKind::Agents, "c.agents", AGENTS)
+        .text(DictKind::Verbs(VerbSyntax::Tabari), "c.verbs", VERBS)
+        .text(
+            DictKind::Verbs(VerbSyntax::Tabari),
+            "c2.verbs",
+            "--- PROVIDE [070] ---\nPROVIDE {PROVIDED}\n",
+        )
+        .build()
+        .expect("test dictionaries load");
+    CoderBuilder::new()
+        .dictionaries(dicts)
+        .build()
+        .expect("coder builds")
+}
+
+/// "China provided support to the country".
+fn support_to_the_country() -> ParsedSentence {
+    sentence(
+        "anaphor",
+        vec![
+            t("China", "NNP", 2, "nsubj"),
+            t("provided", "VBD", 0, "root"),
+            t("support", "NN", 2, "obj"),
+            t("to", "IN", 6, "case"),
+            t("the", "DT", 6, "det"),
+            t("country", "NN", 2, "obl"),
+        ],
+    )
+}
+
+#[test]
+fn the_country_refers_back_past_the_source() {
+    let c = country_coder();
+    let mut ctx = crate::ArticleContext::new();
+    // "North Korea accused Japan": the article names PRK, then JPN.
+    let first = sentence(
+        "first",
+        vec![
+            t("North", "NNP", 2, "compound"),
+            t("Korea", "NNP", 3, "nsubj"),
+            t("accused", "VBD", 0, "root"),
+            t("Japan", "NNP", 3, "obj"),
+        ],
+    );
+    let coding = c.code_in_context(&first, &mut ctx);
+    assert_eq!(triples(&coding.events), vec!["PRK JPN 112"]);
+    assert_eq!(ctx.countries().collect::<Vec<_>>(), vec!["PRK", "JPN"]);
+    // Alone, "the country" names nobody.
+    assert!(c.code(&support_to_the_country()).is_empty());
+    // In the article it is the most recent country other than the source.
+    let coding = c.code_in_context(&support_to_the_country(), &mut ctx);
+    assert_eq!(triples(&coding.events), vec!["CHN JPN 070"]);
+    let target = &coding.events[0].target;
+    assert_eq!(target.tokens, (4, 6));
+    assert!(target
+        .entries
+        .iter()
+        .any(|e| e.file.contains("resolved from 'the country'")));
+    // Two sentences later the article's countries are forgotten.
+    let mut ctx = crate::ArticleContext::new();
+    c.code_in_context(&first, &mut ctx);
+    c.code_in_context(&sentence("x", vec![t("Yes", "UH", 0, "root")]), &mut ctx);
+    c.code_in_context(&sentence("y", vec![t("No", "UH", 0, "root")]), &mut ctx);
+    assert!(c
+        .code_in_context(&support_to_the_country(), &mut ctx)
+        .events
+        .is_empty());
+}
+
+#[test]
+fn in_context_agents_that_only_modify_or_are_generic_name_no_actor() {
+    let c = country_coder();
+    // "China accused the media briefing" / "China accused other lawmakers".
+    let briefing = sentence(
+        "modifier",
+        vec![
+            t("China", "NNP", 2, "nsubj"),
+            t("accused", "VBD", 0, "root"),
+            t("the", "DT", 5, "det"),
+            t("media", "NN", 5, "compound"),
+            t("briefing", "NN", 2, "obj"),
+        ],
+    );
+    let others = sentence(
+        "generic",
+        vec![
+            t("China", "NNP", 2, "nsubj"),
+            t("accused", "VBD", 0, "root"),
+            t("other", "JJ", 4, "amod"),
+            t("lawmakers", "NNS", 2, "obj"),
+        ],
+    );
+    // "China accused lawmakers" still codes in context.
+    let plain = sentence(
+        "plain",
+        vec![
+            t("China", "NNP", 2, "nsubj"),
+            t("accused", "VBD", 0, "root"),
+            t("lawmakers", "NNS", 2, "obj"),
+        ],
+    );
+    assert_eq!(triples(&c.code(&briefing)), vec!["CHN ---MED 112"]);
+    assert_eq!(triples(&c.code(&others)), vec!["CHN ---LEG 112"]);
+    let mut ctx = crate::ArticleContext::new();
+    assert!(c.code_in_context(&briefing, &mut ctx).events.is_empty());
+    assert!(c.code_in_context(&others, &mut ctx).events.is_empty());
+    assert_eq!(
+        triples(&c.code_in_context(&plain, &mut ctx).events),
+        vec!["CHN ---LEG 112"]
+    );
+}

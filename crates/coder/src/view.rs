@@ -4,9 +4,9 @@
 //! Relations are read in both UD v1 and v2 spellings (`dobj`/`obj`, `nsubjpass`/`nsubj:pass`,
 //! `nmod` with a case marker/`obl`), so CoNLL-U from older parsers works unchanged.
 
-use std::borrow::Cow;
-
 use dyad_types::ParsedSentence;
+
+use crate::scratch::{self, Scratch};
 
 /// The upper-case word forms and lemmas of a sentence in one buffer (two allocations per
 /// sentence rather than one per word); [`View`] borrows them.
@@ -17,10 +17,18 @@ pub(crate) struct Folded {
 }
 
 impl Folded {
+    #[cfg(test)]
     pub(crate) fn new(s: &ParsedSentence) -> Folded {
+        Folded::new_in(s, &mut Scratch::default())
+    }
+
+    /// [`Folded::new`] in the buffers of `sc` ([`Folded::recycle`] gives them back).
+    pub(crate) fn new_in(s: &ParsedSentence, sc: &mut Scratch) -> Folded {
         let len: usize = s.tokens.iter().map(|t| t.form.len() + t.lemma.len()).sum();
-        let mut buf = String::with_capacity(len);
-        let mut spans = Vec::with_capacity(2 * s.tokens.len());
+        let mut buf = scratch::take_string(&mut sc.folded);
+        buf.reserve(len);
+        let mut spans = scratch::take(&mut sc.folded_spans);
+        spans.reserve(2 * s.tokens.len());
         let mut push = |buf: &mut String, w: &str| {
             let start = buf.len();
             buf.push_str(w);
@@ -39,11 +47,25 @@ impl Folded {
         Folded { buf, spans }
     }
 
+    /// Gives the buffers back to `sc`.
+    pub(crate) fn recycle(self, sc: &mut Scratch) {
+        scratch::put_string(&mut sc.folded, self.buf);
+        scratch::put(&mut sc.folded_spans, self.spans);
+    }
+
     fn strs(&self) -> impl Iterator<Item = &str> {
         self.spans
             .iter()
             .map(|&(s, e)| self.buf.get(s..e).unwrap_or(""))
     }
+}
+
+/// `vec![x; n]` through `malloc` rather than `calloc`: glibc's `calloc` bypasses its
+/// per-thread cache, which makes it several times dearer for the small per-sentence arrays.
+pub(crate) fn filled<T: Clone>(n: usize, x: T) -> Vec<T> {
+    let mut v = Vec::with_capacity(n);
+    v.resize(n, x);
+    v
 }
 
 /// Dependents of every token, in one array (compressed rows).
@@ -54,23 +76,27 @@ pub(crate) struct Children {
 }
 
 impl Children {
-    fn new(heads: &[Option<usize>]) -> Children {
+    fn new_in(heads: &[Option<usize>], sc: &mut Scratch) -> Children {
         let n = heads.len();
-        let mut start = vec![0usize; n + 1];
+        let mut start = scratch::take(&mut sc.start);
+        start.resize(n + 1, 0usize);
         for &h in heads.iter().flatten() {
             start[h + 1] += 1;
         }
         for k in 0..n {
             start[k + 1] += start[k];
         }
-        let mut fill = start.clone();
-        let mut kids = vec![0usize; start[n]];
+        let mut fill = scratch::take(&mut sc.fill);
+        fill.extend_from_slice(&start);
+        let mut kids = scratch::take(&mut sc.kids);
+        kids.resize(start[n], 0usize);
         for (i, h) in heads.iter().enumerate() {
             if let Some(h) = *h {
                 kids[fill[h]] = i;
                 fill[h] += 1;
             }
         }
+        scratch::put(&mut sc.fill, fill);
         Children { start, kids }
     }
 
@@ -92,44 +118,40 @@ pub(crate) struct View<'a> {
     pub(crate) heads: Vec<Option<usize>>,
     /// 0-based dependents of each token, in order.
     pub(crate) children: Children,
-    /// Lower-case relations.
-    pub(crate) rels: Vec<Cow<'a, str>>,
-    /// Where each relation's base ends (before its `:subtype`, or its length).
-    base_ends: Vec<usize>,
+    /// Relations, read.
+    rels: Vec<(Rel, Sub)>,
     /// Tokens removed by the comma rule (their words neither code nor name actors).
     pub(crate) masked: Vec<bool>,
 }
 
 impl<'a> View<'a> {
     /// The view of `s`, whose words `folded` holds ([`Folded::new`] of `s`).
+    #[cfg(test)]
     pub(crate) fn new(s: &'a ParsedSentence, folded: &'a Folded) -> View<'a> {
+        View::new_in(s, folded, &mut Scratch::default())
+    }
+
+    /// [`View::new`] in the buffers of `sc` ([`View::recycle`] gives them back).
+    pub(crate) fn new_in(s: &'a ParsedSentence, folded: &'a Folded, sc: &mut Scratch) -> View<'a> {
         let n = s.tokens.len();
         let mut strs = folded.strs();
-        let words: Vec<&str> = strs.by_ref().take(n).collect();
-        let lemmas: Vec<&str> = strs.take(n).collect();
-        let mut heads = vec![None; n];
+        let mut words = scratch::lend(&mut sc.words);
+        words.extend(strs.by_ref().take(n));
+        let mut lemmas = scratch::lend(&mut sc.lemmas);
+        lemmas.extend(strs.take(n));
+        let mut heads = scratch::take(&mut sc.heads);
+        heads.resize(n, None);
         for (i, t) in s.tokens.iter().enumerate() {
             if t.head >= 1 && t.head <= n && t.head != i + 1 {
                 heads[i] = Some(t.head - 1);
             }
         }
         break_cycles(&mut heads);
-        let children = Children::new(&heads);
-        let rels = s
-            .tokens
-            .iter()
-            .map(|t| {
-                if t.deprel.bytes().any(|b| b.is_ascii_uppercase()) {
-                    Cow::Owned(t.deprel.to_ascii_lowercase())
-                } else {
-                    Cow::Borrowed(t.deprel.as_str())
-                }
-            })
-            .collect::<Vec<Cow<'a, str>>>();
-        let base_ends = rels
-            .iter()
-            .map(|r| r.bytes().position(|b| b == b':').unwrap_or(r.len()))
-            .collect();
+        let children = Children::new_in(&heads, sc);
+        let mut rels = scratch::take(&mut sc.rels);
+        rels.extend(s.tokens.iter().map(|t| read_rel(&t.deprel)));
+        let mut masked = scratch::take(&mut sc.masked);
+        masked.resize(n, false);
         View {
             s,
             words,
@@ -137,9 +159,19 @@ impl<'a> View<'a> {
             heads,
             children,
             rels,
-            base_ends,
-            masked: vec![false; n],
+            masked,
         }
+    }
+
+    /// Gives the buffers back to `sc`.
+    pub(crate) fn recycle(self, sc: &mut Scratch) {
+        scratch::give_back(&mut sc.words, self.words);
+        scratch::give_back(&mut sc.lemmas, self.lemmas);
+        scratch::put(&mut sc.heads, self.heads);
+        scratch::put(&mut sc.start, self.children.start);
+        scratch::put(&mut sc.kids, self.children.kids);
+        scratch::put(&mut sc.rels, self.rels);
+        scratch::put(&mut sc.masked, self.masked);
     }
 
     pub(crate) fn len(&self) -> usize {
@@ -154,15 +186,17 @@ impl<'a> View<'a> {
         self.s.tokens.get(i).map_or("", |t| t.upos.as_str())
     }
 
-    pub(crate) fn rel(&self, i: usize) -> &str {
-        self.rels.get(i).map_or("", |r| r)
+    /// The relation of token `i` without its subtype (`nsubj:pass` → `nsubj`).
+    pub(crate) fn rel(&self, i: usize) -> Rel {
+        self.rels.get(i).map_or(Rel::Other, |r| r.0)
     }
 
-    /// The relation without its subtype (`nsubj:pass` → `nsubj`).
-    pub(crate) fn base_rel(&self, i: usize) -> &str {
-        let r = self.rel(i);
-        let end = self.base_ends.get(i).copied().unwrap_or(r.len());
-        r.get(..end).unwrap_or(r)
+    /// The relation of token `i` and its subtype.
+    pub(crate) fn full_rel(&self, i: usize) -> (Rel, Sub) {
+        self.rels
+            .get(i)
+            .copied()
+            .unwrap_or((Rel::Other, Sub::Other))
     }
 
     pub(crate) fn is_verb(&self, i: usize) -> bool {
@@ -202,24 +236,27 @@ impl<'a> View<'a> {
 
     /// Subjects of an active clause.
     pub(crate) fn is_subj_rel(&self, i: usize) -> bool {
-        matches!(self.rel(i), "nsubj" | "csubj" | "nsubj:xsubj")
+        matches!(
+            self.full_rel(i),
+            (Rel::Nsubj | Rel::Csubj, Sub::None) | (Rel::Nsubj, Sub::Xsubj)
+        )
     }
 
     /// Subjects of a passive clause.
     pub(crate) fn is_pass_subj_rel(&self, i: usize) -> bool {
         matches!(
-            self.rel(i),
-            "nsubj:pass" | "nsubjpass" | "csubj:pass" | "csubjpass"
+            self.full_rel(i),
+            (Rel::Nsubj | Rel::Csubj, Sub::Pass) | (Rel::Nsubjpass | Rel::Csubjpass, Sub::None)
         )
     }
 
     pub(crate) fn is_obj_rel(&self, i: usize) -> bool {
-        matches!(self.base_rel(i), "obj" | "dobj" | "iobj")
+        matches!(self.rel(i), Rel::Obj | Rel::Dobj | Rel::Iobj)
     }
 
     /// Oblique or nominal modifiers (UD v2 `obl`, v1 `nmod`).
     pub(crate) fn is_obl_rel(&self, i: usize) -> bool {
-        matches!(self.base_rel(i), "obl" | "nmod")
+        matches!(self.rel(i), Rel::Obl | Rel::Nmod)
     }
 
     /// The preposition (case marker) of a nominal, upper-case.
@@ -227,14 +264,13 @@ impl<'a> View<'a> {
         self.children
             .get(i)?
             .iter()
-            .find(|&&c| self.base_rel(c) == "case" && c < i)
+            .find(|&&c| self.rel(c) == Rel::Case && c < i)
             .map(|&c| self.words[c])
     }
 
     /// Is `i` the agent of a passive verb (`obl:agent`, or an oblique introduced by "by")?
     pub(crate) fn is_agent(&self, i: usize) -> bool {
-        let r = self.rel(i);
-        if r == "obl:agent" || r == "nmod:agent" {
+        if matches!(self.full_rel(i), (Rel::Obl | Rel::Nmod, Sub::Agent)) {
             return true;
         }
         self.is_obl_rel(i) && self.case_of(i) == Some("BY")
@@ -246,10 +282,13 @@ impl<'a> View<'a> {
             Some(k) => k,
             None => return false,
         };
-        if kids
-            .iter()
-            .any(|&c| self.is_pass_subj_rel(c) || matches!(self.rel(c), "aux:pass" | "auxpass"))
-        {
+        if kids.iter().any(|&c| {
+            self.is_pass_subj_rel(c)
+                || matches!(
+                    self.full_rel(c),
+                    (Rel::Aux, Sub::Pass) | (Rel::Auxpass, Sub::None)
+                )
+        }) {
             return true;
         }
         if self.xpos(v) != "VBN" {
@@ -257,15 +296,15 @@ impl<'a> View<'a> {
         }
         // Treebank-derived trees: a past participle with a form of "be" as auxiliary.
         kids.iter()
-            .any(|&c| c < v && self.base_rel(c) == "aux" && is_be(self.words[c]))
+            .any(|&c| c < v && self.rel(c) == Rel::Aux && is_be(self.words[c]))
     }
 
     /// Negated by "not"/"n't"/"never" (UD v1 `neg`, v2 `advmod` with Polarity=Neg or these words).
     pub(crate) fn is_negated(&self, v: usize) -> bool {
         self.children.get(v).is_some_and(|kids| {
             kids.iter().any(|&c| {
-                self.rel(c) == "neg"
-                    || (matches!(self.base_rel(c), "advmod" | "aux" | "neg")
+                self.full_rel(c) == (Rel::Neg, Sub::None)
+                    || (matches!(self.rel(c), Rel::Advmod | Rel::Aux | Rel::Neg)
                         && matches!(self.words[c], "NOT" | "N'T" | "NEVER"))
             })
         })
@@ -273,8 +312,16 @@ impl<'a> View<'a> {
 
     /// All tokens of the subtree under `i`, in order.
     pub(crate) fn subtree(&self, i: usize) -> Vec<usize> {
+        let mut out = Vec::with_capacity(self.len() + 1);
+        self.subtree_into(i, &mut out);
+        out
+    }
+
+    /// [`View::subtree`] into `out`.
+    pub(crate) fn subtree_into(&self, i: usize, out: &mut Vec<usize>) {
         // `out` is its own work list: tokens are expanded in the order they were found.
-        let mut out = vec![i];
+        out.clear();
+        out.push(i);
         let mut next = 0;
         while let Some(&k) = out.get(next) {
             next += 1;
@@ -285,7 +332,6 @@ impl<'a> View<'a> {
         }
         out.sort_unstable();
         out.dedup();
-        out
     }
 
     /// Is `a` inside the subtree of `b` (or `b` itself)?
@@ -303,6 +349,230 @@ impl<'a> View<'a> {
             k = self.heads.get(x).copied().flatten();
         }
         false
+    }
+}
+
+/// A dependency relation without its subtype, in UD v1 or v2 spelling. Relations are read
+/// once per sentence, so the coder's many tests on them compare small values, not strings.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub(crate) enum Rel {
+    Acl,
+    Advcl,
+    Advmod,
+    Amod,
+    Appos,
+    Aux,
+    Auxpass,
+    Case,
+    Cc,
+    Ccomp,
+    Compound,
+    Conj,
+    Cop,
+    Csubj,
+    Csubjpass,
+    Dep,
+    Det,
+    Dobj,
+    Fixed,
+    Flat,
+    Goeswith,
+    Iobj,
+    Mark,
+    Mwe,
+    Name,
+    Neg,
+    Nmod,
+    Nsubj,
+    Nsubjpass,
+    Nummod,
+    Obj,
+    Obl,
+    Parataxis,
+    Poss,
+    Punct,
+    Xcomp,
+    /// Any other relation.
+    Other,
+}
+
+/// The subtype of a relation (after its first `:`).
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub(crate) enum Sub {
+    /// No subtype.
+    None,
+    Agent,
+    Pass,
+    Poss,
+    Relcl,
+    Xsubj,
+    /// Any other subtype.
+    Other,
+}
+
+/// Up to 8 bytes of a relation name, lower-cased, as one number (longer: `None`).
+const fn word(name: &[u8]) -> u64 {
+    let mut v = 0u64;
+    let mut i = 0;
+    while i < name.len() && i < 8 {
+        v |= (name[i].to_ascii_lowercase() as u64) << (8 * i);
+        i += 1;
+    }
+    v
+}
+
+const ACL: u64 = word(b"acl");
+const ADVCL: u64 = word(b"advcl");
+const ADVMOD: u64 = word(b"advmod");
+const AMOD: u64 = word(b"amod");
+const APPOS: u64 = word(b"appos");
+const AUX: u64 = word(b"aux");
+const AUXPASS: u64 = word(b"auxpass");
+const CASE: u64 = word(b"case");
+const CC: u64 = word(b"cc");
+const CCOMP: u64 = word(b"ccomp");
+const COMPOUND: u64 = word(b"compound");
+const CONJ: u64 = word(b"conj");
+const COP: u64 = word(b"cop");
+const CSUBJ: u64 = word(b"csubj");
+const DEP: u64 = word(b"dep");
+const DET: u64 = word(b"det");
+const DOBJ: u64 = word(b"dobj");
+const FIXED: u64 = word(b"fixed");
+const FLAT: u64 = word(b"flat");
+const GOESWITH: u64 = word(b"goeswith");
+const IOBJ: u64 = word(b"iobj");
+const MARK: u64 = word(b"mark");
+const MWE: u64 = word(b"mwe");
+const NAME: u64 = word(b"name");
+const NEG: u64 = word(b"neg");
+const NMOD: u64 = word(b"nmod");
+const NSUBJ: u64 = word(b"nsubj");
+const NUMMOD: u64 = word(b"nummod");
+const OBJ: u64 = word(b"obj");
+const OBL: u64 = word(b"obl");
+const POSS: u64 = word(b"poss");
+const PUNCT: u64 = word(b"punct");
+const XCOMP: u64 = word(b"xcomp");
+const SUB_PASS: u64 = word(b"pass");
+const SUB_POSS: u64 = word(b"poss");
+const SUB_RELCL: u64 = word(b"relcl");
+const SUB_AGENT: u64 = word(b"agent");
+const SUB_XSUBJ: u64 = word(b"xsubj");
+
+/// [`word`] at run time, for names of letters (what relation names are): the bytes are
+/// loaded at once and lower-cased by setting their `0x20` bit, which turns an ASCII
+/// letter into its lower case and no other byte into a letter.
+fn folded(name: &[u8]) -> u64 {
+    let n = name.len().min(8);
+    if n == 0 {
+        return 0;
+    }
+    let mut buf = [0u8; 8];
+    if let (Some(to), Some(from)) = (buf.get_mut(..n), name.get(..n)) {
+        to.copy_from_slice(from);
+    }
+    u64::from_le_bytes(buf) | (0x2020_2020_2020_2020u64 >> (8 * (8 - n)))
+}
+
+/// The base relation named `base` (any case).
+fn base_rel(base: &[u8]) -> Rel {
+    if base.len() > 8 {
+        let lower = base.to_ascii_lowercase();
+        return match lower.as_slice() {
+            b"csubjpass" => Rel::Csubjpass,
+            b"nsubjpass" => Rel::Nsubjpass,
+            b"parataxis" => Rel::Parataxis,
+            _ => Rel::Other,
+        };
+    }
+    match folded(base) {
+        ACL => Rel::Acl,
+        ADVCL => Rel::Advcl,
+        ADVMOD => Rel::Advmod,
+        AMOD => Rel::Amod,
+        APPOS => Rel::Appos,
+        AUX => Rel::Aux,
+        AUXPASS => Rel::Auxpass,
+        CASE => Rel::Case,
+        CC => Rel::Cc,
+        CCOMP => Rel::Ccomp,
+        COMPOUND => Rel::Compound,
+        CONJ => Rel::Conj,
+        COP => Rel::Cop,
+        CSUBJ => Rel::Csubj,
+        DEP => Rel::Dep,
+        DET => Rel::Det,
+        DOBJ => Rel::Dobj,
+        FIXED => Rel::Fixed,
+        FLAT => Rel::Flat,
+        GOESWITH => Rel::Goeswith,
+        IOBJ => Rel::Iobj,
+        MARK => Rel::Mark,
+        MWE => Rel::Mwe,
+        NAME => Rel::Name,
+        NEG => Rel::Neg,
+        NMOD => Rel::Nmod,
+        NSUBJ => Rel::Nsubj,
+        NUMMOD => Rel::Nummod,
+        OBJ => Rel::Obj,
+        OBL => Rel::Obl,
+        POSS => Rel::Poss,
+        PUNCT => Rel::Punct,
+        XCOMP => Rel::Xcomp,
+        _ => Rel::Other,
+    }
+}
+
+/// Reads a relation (any case) as its base and subtype.
+fn read_rel(deprel: &str) -> (Rel, Sub) {
+    let bytes = deprel.as_bytes();
+    let (base, sub) = match bytes.iter().position(|&b| b == b':') {
+        Some(k) => (&bytes[..k], Some(&bytes[k + 1..])),
+        None => (bytes, None),
+    };
+    let sub = match sub {
+        None => Sub::None,
+        Some(s) if s.len() > 8 => Sub::Other,
+        Some(s) => match folded(s) {
+            SUB_PASS => Sub::Pass,
+            SUB_POSS => Sub::Poss,
+            SUB_RELCL => Sub::Relcl,
+            SUB_AGENT => Sub::Agent,
+            SUB_XSUBJ => Sub::Xsubj,
+            _ => Sub::Other,
+        },
+    };
+    (base_rel(base), sub)
+}
+
+#[cfg(test)]
+mod rel_tests {
+    use super::*;
+
+    #[test]
+    fn relations_are_read_in_any_case_with_their_subtypes() {
+        assert_eq!(read_rel("nsubj:pass"), (Rel::Nsubj, Sub::Pass));
+        assert_eq!(read_rel("NMOD:POSS"), (Rel::Nmod, Sub::Poss));
+        assert_eq!(read_rel("acl:relcl"), (Rel::Acl, Sub::Relcl));
+        assert_eq!(read_rel("nsubjpass"), (Rel::Nsubjpass, Sub::None));
+        assert_eq!(read_rel("obl:tmod"), (Rel::Obl, Sub::Other));
+        assert_eq!(read_rel("acl:relcl:x"), (Rel::Acl, Sub::Other));
+        assert_eq!(read_rel("root"), (Rel::Other, Sub::None));
+        assert_eq!(read_rel(""), (Rel::Other, Sub::None));
+        assert_eq!(
+            read_rel("averyveryverylongrelation"),
+            (Rel::Other, Sub::None)
+        );
+        assert_eq!(read_rel("parataxis"), (Rel::Parataxis, Sub::None));
+        assert_eq!(read_rel("csubjpassx"), (Rel::Other, Sub::None));
+        assert_eq!(read_rel("nsubj:passive"), (Rel::Nsubj, Sub::Other));
+        assert_eq!(read_rel("Compound:PRT"), (Rel::Compound, Sub::Other));
+        assert_eq!(read_rel("nsub"), (Rel::Other, Sub::None));
+        assert_eq!(read_rel("NSUBJ:Pass"), (Rel::Nsubj, Sub::Pass));
+        assert_eq!(read_rel("n$ubj"), (Rel::Other, Sub::None));
+        assert_eq!(read_rel("a"), (Rel::Other, Sub::None));
+        assert_eq!(read_rel("GoesWith"), (Rel::Goeswith, Sub::None));
     }
 }
 

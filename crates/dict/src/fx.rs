@@ -74,6 +74,59 @@ impl Hasher for FxHasher {
     }
 }
 
+/// A set of words that answers "certainly not here" without hashing the word: it looks
+/// at the length and the first, second and last bytes only, so most sentence words that
+/// no dictionary phrase starts with are turned away in a few instructions, before a hash
+/// table is consulted. It may say "maybe" for a word never inserted (then the table
+/// answers), never "no" for one that was.
+#[derive(Clone, Debug)]
+pub struct WordFilter {
+    bits: Box<[u64]>,
+}
+
+impl Default for WordFilter {
+    fn default() -> WordFilter {
+        WordFilter {
+            bits: vec![0u64; WordFilter::SLOTS / 64].into_boxed_slice(),
+        }
+    }
+}
+
+impl WordFilter {
+    /// 2^16 bits (8 KiB).
+    const SLOTS: usize = 1 << 16;
+
+    fn slot(word: &[u8]) -> usize {
+        let (Some(&first), Some(&last)) = (word.first(), word.last()) else {
+            return 0;
+        };
+        let second = word.get(1).copied().unwrap_or(0);
+        let key = u64::from(first)
+            | u64::from(second) << 8
+            | u64::from(last) << 16
+            | (word.len() as u64) << 24;
+        // The top 16 bits of a multiplicative hash.
+        (key.wrapping_mul(0x9e37_79b9_7f4a_7c15) >> 48) as usize
+    }
+
+    /// Adds a word.
+    pub fn insert(&mut self, word: &str) {
+        let k = WordFilter::slot(word.as_bytes());
+        if let Some(b) = self.bits.get_mut(k / 64) {
+            *b |= 1 << (k % 64);
+        }
+    }
+
+    /// False when `word` was certainly never inserted.
+    #[inline]
+    pub fn may_contain(&self, word: &str) -> bool {
+        let k = WordFilter::slot(word.as_bytes());
+        self.bits
+            .get(k / 64)
+            .is_some_and(|b| b & (1 << (k % 64)) != 0)
+    }
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -100,5 +153,19 @@ mod tests {
         assert_ne!(h("RHUN"), h("RHUD"));
         // Words that differ only after the first 8 bytes still hash apart.
         assert_ne!(h("ABCDEFGHX"), h("ABCDEFGHY"));
+    }
+
+    #[test]
+    fn the_word_filter_never_turns_away_a_word_it_holds() {
+        let mut f = WordFilter::default();
+        let words = ["ITHILIEN", "RHUN", "A", "", "MINAS", "ÉOWYN", "GONDOR'S"];
+        for w in words {
+            f.insert(w);
+        }
+        for w in words {
+            assert!(f.may_contain(w), "{w}");
+        }
+        let others = ["THE", "SAID", "ON", "ARNOR", "MORDOR", "SHIRE", "BREE"];
+        assert!(others.iter().any(|w| !f.may_contain(w)));
     }
 }

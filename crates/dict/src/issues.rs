@@ -69,7 +69,8 @@ impl Issues {
 
     /// As [`Issues::find`], on words split by [`crate::text_words`].
     pub fn find_words<S: AsRef<str>>(&self, words: &[S]) -> IssueHits {
-        let mut found: Vec<u32> = vec![0; self.codes.len()];
+        // (code index, count) of the codes found: a sentence finds few of the many codes.
+        let mut found: Vec<(u32, u32)> = Vec::new();
         let mut seen: Vec<u32> = Vec::new();
         for i in 0..words.len() {
             for (_, p) in self.phrases.matches(words, i) {
@@ -83,20 +84,20 @@ impl Issues {
                     IssueAction::Code(c) => {
                         if !seen.contains(&p.id) {
                             seen.push(p.id);
-                            if let Some(n) = found.get_mut(c as usize) {
-                                *n += 1;
+                            match found.iter_mut().find(|f| f.0 == c) {
+                                Some(f) => f.1 += 1,
+                                None => found.push((c, 1)),
                             }
                         }
                     }
                 }
             }
         }
-        let counts = self
-            .codes
+        // In the order of the codes' first appearance in the dictionary.
+        found.sort_unstable_by_key(|f| f.0);
+        let counts = found
             .iter()
-            .zip(found)
-            .filter(|(_, n)| *n > 0)
-            .map(|(c, n)| (c.to_string(), n))
+            .filter_map(|&(c, n)| Some((self.codes.get(c as usize)?.to_string(), n)))
             .collect();
         IssueHits {
             counts,

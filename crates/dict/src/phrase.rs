@@ -1,9 +1,6 @@
 //! Word normalisation and a phrase index keyed by first word (longest match first).
 
-use std::collections::HashSet;
-use std::hash::{BuildHasherDefault, Hasher};
-
-use crate::fx::{FxHashMap, FxHasher};
+use crate::fx::{FxHashMap, WordFilter};
 
 /// Normalises one token the way dictionary words are stored: ASCII letters uppercased,
 /// everything else kept.
@@ -98,22 +95,36 @@ struct Stored<T> {
 /// (where a later entry overwrites an earlier one), the last loaded among equals.
 #[derive(Clone, Debug)]
 pub(crate) struct PhraseIndex<T> {
-    buckets: FxHashMap<Box<str>, Vec<Stored<T>>>,
-    /// [`pair_key`] of the first two words of every phrase of two words or more: where a
-    /// sentence's two words are not among them, only one-word phrases can match there.
-    pairs: HashSet<u64, BuildHasherDefault<FxHasher>>,
-    /// True after [`PhraseIndex::finish`] (and no insert since): buckets are longest first.
+    buckets: FxHashMap<Box<str>, Bucket<T>>,
+    /// The first words of the phrases: most sentence words are turned away here.
+    firsts: WordFilter,
+    /// True after [`PhraseIndex::finish`] (and no insert since): buckets are longest first
+    /// and their second-word index is up to date.
     sorted: bool,
     count: usize,
 }
 
-/// A key for two consecutive words (distinct pairs may share one: it only rules out).
-fn pair_key(first: &str, second: &str) -> u64 {
-    let mut h = FxHasher::default();
-    h.write(first.as_bytes());
-    h.write_u8(0xff);
-    h.write(second.as_bytes());
-    h.finish()
+/// The phrases that start with one word.
+#[derive(Clone, Debug)]
+struct Bucket<T> {
+    stored: Vec<Stored<T>>,
+    /// After [`PhraseIndex::finish`]: the positions in `stored` of the phrases of two words
+    /// or more, by their second word, ascending (so longest first). A sentence word is
+    /// then compared only with the phrases its next word can continue, however many
+    /// phrases share its first word ("UNITED", "NEW", "SOUTH").
+    by_second: FxHashMap<Box<str>, Vec<u32>>,
+    /// After [`PhraseIndex::finish`]: the position of the first one-word phrase.
+    singles: usize,
+}
+
+impl<T> Default for Bucket<T> {
+    fn default() -> Bucket<T> {
+        Bucket {
+            stored: Vec::new(),
+            by_second: FxHashMap::default(),
+            singles: 0,
+        }
+    }
 }
 
 impl<T> Default for PhraseIndex<T> {
@@ -126,7 +137,7 @@ impl<T> PhraseIndex<T> {
     pub(crate) fn new() -> PhraseIndex<T> {
         PhraseIndex {
             buckets: FxHashMap::default(),
-            pairs: HashSet::default(),
+            firsts: WordFilter::default(),
             sorted: false,
             count: 0,
         }
@@ -142,15 +153,13 @@ impl<T> PhraseIndex<T> {
     pub(crate) fn insert_with_gaps(&mut self, words: Vec<Box<str>>, gaps: Vec<bool>, value: T) {
         let Some(first) = words.first() else { return };
         let key = first.clone();
-        if let Some(second) = words.get(1) {
-            self.pairs.insert(pair_key(first, second));
-        }
+        self.firsts.insert(first);
         let gaps = if gaps.iter().any(|g| *g) {
             gaps.into_boxed_slice()
         } else {
             Box::new([])
         };
-        self.buckets.entry(key).or_default().push(Stored {
+        self.buckets.entry(key).or_default().stored.push(Stored {
             words: words.into_boxed_slice(),
             gaps,
             value,
@@ -159,11 +168,29 @@ impl<T> PhraseIndex<T> {
         self.sorted = false;
     }
 
-    /// Sorts every bucket longest first (stable); call once after the last insert.
+    /// Sorts every bucket longest first (stable) and indexes its longer phrases by their
+    /// second word; call once after the last insert.
     pub(crate) fn finish(&mut self) {
         for bucket in self.buckets.values_mut() {
-            bucket.reverse();
-            bucket.sort_by_key(|s| std::cmp::Reverse(s.words.len()));
+            let stored = &mut bucket.stored;
+            stored.reverse();
+            stored.sort_by_key(|s| std::cmp::Reverse(s.words.len()));
+            bucket.by_second.clear();
+            bucket.singles = stored
+                .iter()
+                .position(|s| s.words.len() < 2)
+                .unwrap_or(stored.len());
+            for (k, s) in stored.iter().enumerate() {
+                let (Some(second), Ok(k)) = (s.words.get(1), u32::try_from(k)) else {
+                    continue;
+                };
+                match bucket.by_second.get_mut(second) {
+                    Some(v) => v.push(k),
+                    None => {
+                        bucket.by_second.insert(second.clone(), vec![k]);
+                    }
+                }
+            }
         }
         self.sorted = true;
     }
@@ -172,7 +199,7 @@ impl<T> PhraseIndex<T> {
     pub(crate) fn max_len(&self) -> usize {
         self.buckets
             .values()
-            .flat_map(|b| b.iter().map(|s| s.words.len()))
+            .flat_map(|b| b.stored.iter().map(|s| s.words.len()))
             .max()
             .unwrap_or(0)
     }
@@ -194,32 +221,36 @@ impl<T> PhraseIndex<T> {
         start: usize,
     ) -> impl Iterator<Item = (usize, &'a T)> + 't {
         let rest = tokens.get(start..).unwrap_or(&[]);
-        let bucket = rest.first().and_then(|w| self.buckets.get(w.as_ref()));
-        // Skip the phrases of two words or more (they come first) when the next word
-        // cannot continue any of them.
-        let bucket = bucket.map(|b| {
-            let multi = b.first().is_some_and(|s| s.words.len() > 1);
-            let pair_known = || match rest {
-                [a, b, ..] => self.pairs.contains(&pair_key(a.as_ref(), b.as_ref())),
-                _ => false,
-            };
-            if !multi || !self.sorted || pair_known() {
-                b.as_slice()
-            } else {
-                let singles = b.iter().position(|s| s.words.len() < 2).unwrap_or(b.len());
-                b.get(singles..).unwrap_or(&[])
-            }
-        });
-        bucket.into_iter().flatten().filter_map(move |s| {
-            let n = s.words.len();
-            let ok = rest.len() >= n
-                && s.words
-                    .iter()
-                    .zip(rest)
-                    .skip(1)
-                    .all(|(w, t)| **w == *t.as_ref());
-            ok.then_some((n, &s.value))
-        })
+        let bucket = rest
+            .first()
+            .filter(|w| self.firsts.may_contain(w.as_ref()))
+            .and_then(|w| self.buckets.get(w.as_ref()));
+        // Sorted: the longer phrases the next word continues, then the one-word phrases.
+        // Not sorted (an insert after `finish`): every phrase, in the order stored.
+        let (longer, from): (&[u32], usize) = match bucket {
+            Some(b) if self.sorted => (
+                rest.get(1)
+                    .and_then(|w| b.by_second.get(w.as_ref()))
+                    .map_or(&[], Vec::as_slice),
+                b.singles,
+            ),
+            _ => (&[], 0),
+        };
+        let stored: &[Stored<T>] = bucket.map_or(&[], |b| b.stored.as_slice());
+        longer
+            .iter()
+            .filter_map(move |&k| stored.get(k as usize))
+            .chain(stored.get(from..).unwrap_or(&[]))
+            .filter_map(move |s| {
+                let n = s.words.len();
+                let ok = rest.len() >= n
+                    && s.words
+                        .iter()
+                        .zip(rest)
+                        .skip(1)
+                        .all(|(w, t)| **w == *t.as_ref());
+                ok.then_some((n, &s.value))
+            })
     }
 
     /// The phrase with the most words that matches from `start` when words stored after a
@@ -232,8 +263,11 @@ impl<T> PhraseIndex<T> {
         max_gap: usize,
     ) -> Option<(usize, &T)> {
         let rest = tokens.get(start..).unwrap_or(&[]);
-        let bucket = rest.first().and_then(|w| self.buckets.get(w.as_ref()))?;
-        bucket.iter().find_map(|s| {
+        let bucket = rest
+            .first()
+            .filter(|w| self.firsts.may_contain(w.as_ref()))
+            .and_then(|w| self.buckets.get(w.as_ref()))?;
+        bucket.stored.iter().find_map(|s| {
             // Greedy leftmost matching finds a match whenever one exists.
             let mut at = 0usize;
             for (i, w) in s.words.iter().enumerate().skip(1) {
@@ -318,5 +352,52 @@ mod tests {
             ix.matches(&toks, 1).map(|m| *m.1).collect::<Vec<_>>(),
             vec![4, 1, 2]
         );
+    }
+
+    #[test]
+    fn matches_agree_with_trying_every_phrase() {
+        // Every phrase of up to three words over a small vocabulary, some twice, then every
+        // window of a sentence over the same words: the indexed matches (by first word,
+        // then second) are exactly the naive ones, in the same order.
+        let vocab = ["A", "B", "C", "D"];
+        let mut phrases: Vec<Vec<Box<str>>> = Vec::new();
+        for (i, a) in vocab.iter().enumerate() {
+            phrases.push(vec![(*a).into()]);
+            for (j, b) in vocab.iter().enumerate() {
+                if (i + j) % 2 == 0 {
+                    phrases.push(vec![(*a).into(), (*b).into()]);
+                }
+                for c in vocab.iter().take(j + 1) {
+                    if (i * 7 + j * 3) % 4 == 1 {
+                        phrases.push(vec![(*a).into(), (*b).into(), (*c).into()]);
+                    }
+                }
+            }
+        }
+        phrases.push(vec!["A".into(), "C".into()]);
+        let mut ix = PhraseIndex::new();
+        for (k, p) in phrases.iter().enumerate() {
+            ix.insert(p.clone(), k);
+        }
+        ix.finish();
+        // Naive: longest first; among equal lengths, last loaded first.
+        let naive = |toks: &[&str], start: usize| -> Vec<(usize, usize)> {
+            let mut found: Vec<(usize, usize)> = phrases
+                .iter()
+                .enumerate()
+                .filter(|(_, p)| {
+                    toks.get(start..start + p.len())
+                        .is_some_and(|w| w.iter().zip(p.iter()).all(|(t, p)| **t == **p))
+                })
+                .map(|(k, p)| (p.len(), k))
+                .collect();
+            found.sort_by_key(|&(n, k)| (std::cmp::Reverse(n), std::cmp::Reverse(k)));
+            found
+        };
+        let toks = ["A", "B", "A", "C", "D", "B", "B", "C", "A", "E", "A"];
+        for start in 0..=toks.len() {
+            let got: Vec<(usize, usize)> = ix.matches(&toks, start).map(|(n, v)| (n, *v)).collect();
+            assert_eq!(got, naive(&toks, start), "at {start}");
+        }
     }
 }

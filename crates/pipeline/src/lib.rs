@@ -140,13 +140,18 @@ impl Pipeline {
 
     /// Splits, parses and codes one article. `date` is the report's date; date-bounded
     /// dictionary entries resolve against it.
+    ///
+    /// The sentences are coded in order in one [`dyad_coder::ArticleContext`], so "the
+    /// country" resolves to a country named before it (see
+    /// [`Coder::code_in_context`](dyad_coder::Coder::code_in_context)).
     pub fn code_text(&self, text: &str, date: Option<Date>) -> ArticleCoding {
+        let mut context = dyad_coder::ArticleContext::new();
         let sentences = tokenize::segment(text)
             .into_iter()
             .enumerate()
             .map(|(index, raw)| {
                 let parsed = self.parse_sentence(text, &raw, index, date);
-                let coding = self.coder.code_detailed(&parsed);
+                let coding = self.coder.code_in_context(&parsed, &mut context);
                 CodedSentence {
                     index,
                     start_char: raw.start_char,
@@ -277,6 +282,43 @@ mod tests {
     #[test]
     fn pipeline_is_shareable() {
         assert_send_sync::<Pipeline>();
+    }
+
+    /// The seed article's sentences are coded in one context: "support to the country"
+    /// after "China is North Korea's closest ally" is support to North Korea, and agents
+    /// that only modify ("press briefing", "military support") or are generic ("other
+    /// parties") are no targets.
+    #[test]
+    fn articles_are_coded_in_context() {
+        let path = concat!(
+            env!("CARGO_MANIFEST_DIR"),
+            "/../../../shared/examples/seed-article.txt"
+        );
+        let Ok(text) = std::fs::read_to_string(path) else {
+            eprintln!("skipping: needs ../shared/examples/seed-article.txt");
+            return;
+        };
+        let pipeline = Pipeline::with_dictionaries(&[], false).expect("pipeline builds");
+        let coded = pipeline.code_text(&text, None);
+        let events: Vec<&Event> = coded.events().map(|(_, e)| e).collect();
+        let aid = events
+            .iter()
+            .find(|e| e.code.starts_with("07"))
+            .expect("China's aid is coded");
+        assert_eq!(
+            (aid.source.code.as_str(), aid.target.code.as_str()),
+            ("CHN", "PRK")
+        );
+        assert!(aid
+            .target
+            .entries
+            .iter()
+            .any(|r| r.file.contains("resolved from 'the country'")));
+        for e in &events {
+            for bare in ["---MIL", "---MED", "---PTY"] {
+                assert_ne!(e.target.code, bare, "{e:#?}");
+            }
+        }
     }
 
     #[test]
