@@ -128,6 +128,13 @@ impl Pipeline {
         Ok(Pipeline::new(Model::embedded()?, coder))
     }
 
+    /// The same pipeline with the parser trying `branches` alternative paths per sentence
+    /// (0: greedy; see [`Model::with_parse_branches`]).
+    pub fn with_parse_branches(mut self, branches: usize) -> Pipeline {
+        self.model = Arc::new((*self.model).clone().with_parse_branches(branches));
+        self
+    }
+
     /// The text model.
     pub fn model(&self) -> &Model {
         &self.model
@@ -146,11 +153,21 @@ impl Pipeline {
     /// [`Coder::code_in_context`](dyad_coder::Coder::code_in_context)).
     pub fn code_text(&self, text: &str, date: Option<Date>) -> ArticleCoding {
         let mut context = dyad_coder::ArticleContext::new();
-        let sentences = tokenize::segment(text)
-            .into_iter()
+        let raw_sentences = tokenize::segment(text);
+        // The whole article goes through the tagger and parser at once: their weights stay
+        // in cache across sentences.
+        let forms: Vec<Vec<&str>> = raw_sentences
+            .iter()
+            .map(|raw| raw.tokens.iter().map(|t| t.form.as_str()).collect())
+            .collect();
+        let form_refs: Vec<&[&str]> = forms.iter().map(Vec::as_slice).collect();
+        let annotated = self.model.annotate_batch(&form_refs);
+        let sentences = raw_sentences
+            .iter()
+            .zip(annotated)
             .enumerate()
-            .map(|(index, raw)| {
-                let parsed = self.parse_sentence(text, &raw, index, date);
+            .map(|(index, (raw, tokens))| {
+                let parsed = sentence(text, raw, tokens, index, date);
                 let coding = self.coder.code_in_context(&parsed, &mut context);
                 CodedSentence {
                     index,
@@ -174,32 +191,31 @@ impl Pipeline {
             self.code_text(text, *date)
         })
     }
+}
 
-    fn parse_sentence(
-        &self,
-        text: &str,
-        raw: &tokenize::RawSentence,
-        index: usize,
-        date: Option<Date>,
-    ) -> ParsedSentence {
-        let forms: Vec<&str> = raw.tokens.iter().map(|t| t.form.as_str()).collect();
-        let mut tokens = self.model.annotate_tokens(&forms);
-        for (tok, rt) in tokens.iter_mut().zip(&raw.tokens) {
-            tok.span = Some(dyad_types::CharSpan::new(
-                rt.start_char.saturating_sub(raw.start_char),
-                rt.end_char.saturating_sub(raw.start_char),
-            ));
-        }
-        ParsedSentence {
-            id: index.to_string(),
-            date,
-            text: text
-                .get(raw.start_byte..raw.end_byte)
-                .unwrap_or_default()
-                .to_string(),
-            tokens,
-            tree: None,
-        }
+/// A parsed sentence from its tokens, with spans made relative to the sentence.
+fn sentence(
+    text: &str,
+    raw: &tokenize::RawSentence,
+    mut tokens: Vec<dyad_types::Token>,
+    index: usize,
+    date: Option<Date>,
+) -> ParsedSentence {
+    for (tok, rt) in tokens.iter_mut().zip(&raw.tokens) {
+        tok.span = Some(dyad_types::CharSpan::new(
+            rt.start_char.saturating_sub(raw.start_char),
+            rt.end_char.saturating_sub(raw.start_char),
+        ));
+    }
+    ParsedSentence {
+        id: index.to_string(),
+        date,
+        text: text
+            .get(raw.start_byte..raw.end_byte)
+            .unwrap_or_default()
+            .to_string(),
+        tokens,
+        tree: None,
     }
 }
 

@@ -25,6 +25,9 @@ pub struct Args {
     /// Passes over the input per thread count; the fastest is reported.
     #[arg(long, default_value_t = 3)]
     rounds: usize,
+    /// Alternative paths the parser tries per sentence (0, the default: greedy).
+    #[arg(long, default_value_t = 0)]
+    parse_branches: usize,
     /// Stop reading after this many articles.
     #[arg(long)]
     limit: Option<usize>,
@@ -55,7 +58,7 @@ pub fn run(args: Args) -> anyhow::Result<ExitCode> {
     }
 
     let loading = Instant::now();
-    let pipeline = build_pipeline(&[], false)?;
+    let pipeline = build_pipeline(&[], false)?.with_parse_branches(args.parse_branches);
     let load_seconds = loading.elapsed().as_secs_f64();
 
     let input: Vec<(&str, Option<Date>)> = articles.iter().map(|(t, d)| (t.as_str(), *d)).collect();

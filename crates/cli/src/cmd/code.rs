@@ -59,6 +59,10 @@ pub struct Args {
     /// Also write each rejected record's `file:line: reason` to this file.
     #[arg(long)]
     pub rejects: Option<PathBuf>,
+    /// Alternative paths the parser tries per sentence: 0 (default) is greedy; 8 parses
+    /// about 0.6 UAS/LAS points better at about 60% of the speed.
+    #[arg(long, default_value_t = 0)]
+    pub parse_branches: usize,
 }
 
 pub fn run(args: Args) -> anyhow::Result<ExitCode> {
@@ -244,7 +248,8 @@ fn run_raw(args: &Args) -> anyhow::Result<ExitCode> {
         args.rejects.as_deref(),
         BATCH_ARTICLES,
     )?;
-    let pipeline = build_pipeline(&args.dict, args.no_default_dict)?;
+    let pipeline =
+        build_pipeline(&args.dict, args.no_default_dict)?.with_parse_branches(args.parse_branches);
     let mut atomic = match &args.output {
         Some(p) => {
             Some(AtomicFile::create(p).with_context(|| format!("cannot create {}", p.display()))?)
@@ -344,6 +349,7 @@ pub(crate) fn code_article(pipeline: &Pipeline, article: &Article) -> Vec<Senten
             })
             .collect();
     }
+    let mut context = dyad_coder::ArticleContext::new();
     article
         .sentences
         .iter()
@@ -359,7 +365,10 @@ pub(crate) fn code_article(pipeline: &Pipeline, article: &Article) -> Vec<Senten
                     token.span = Some(dyad_types::CharSpan::new(r.start_char, r.end_char));
                 }
             }
-            let events = pipeline.coder().code(&parsed);
+            let events = pipeline
+                .coder()
+                .code_in_context(&parsed, &mut context)
+                .events;
             SentenceEvents {
                 index,
                 id: Some(parsed.id.clone()),

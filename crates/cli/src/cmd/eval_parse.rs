@@ -11,6 +11,10 @@ pub struct Args {
     /// Use this model file instead of the embedded one.
     #[arg(long)]
     model: Option<PathBuf>,
+    /// Alternative paths the parser tries per sentence: 0 (default) is greedy; 8 is about
+    /// 0.6 UAS/LAS points better for 1.8 times the parsing work.
+    #[arg(long, default_value_t = 0)]
+    parse_branches: usize,
     /// Parse the raw text rebuilt from the gold file (`# text` comments) instead of its
     /// gold words; adds token and sentence F1, and scores words aligned by extent.
     #[arg(long)]
@@ -21,7 +25,8 @@ pub fn run(args: Args) -> anyhow::Result<ExitCode> {
     let model = match &args.model {
         Some(p) => dyad_text::Model::load(p)?,
         None => dyad_text::Model::embedded()?,
-    };
+    }
+    .with_parse_branches(args.parse_branches);
     if args.raw {
         let r = dyad_text::eval::evaluate_raw(&model, &args.gold)?;
         let s = &r.scores;

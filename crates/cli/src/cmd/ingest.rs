@@ -190,7 +190,11 @@ fn to_input(pipeline: &Pipeline, article: &Article, coder_version: &str) -> Arti
     let mut sentences = Vec::with_capacity(coded.len());
     let mut events = Vec::new();
     for (k, s) in coded.into_iter().enumerate() {
-        events.extend(s.events.into_iter().map(|(event, _mode)| EventInput { sentence: k, event }));
+        events.extend(
+            s.events
+                .into_iter()
+                .map(|(event, _mode)| EventInput { sentence: k, event }),
+        );
         sentences.push(s.text);
     }
     ArticleInput {

@@ -14,13 +14,18 @@ pub struct Args {
     /// Use this model file instead of the embedded one.
     #[arg(long)]
     model: Option<PathBuf>,
+    /// Alternative paths the parser tries per sentence: 0 (default) is greedy; 8 is about
+    /// 0.6 UAS/LAS points better for 1.8 times the parsing work.
+    #[arg(long, default_value_t = 0)]
+    parse_branches: usize,
 }
 
 pub fn run(args: Args) -> anyhow::Result<ExitCode> {
     let model = match &args.model {
         Some(p) => dyad_text::Model::load(p)?,
         None => dyad_text::Model::embedded()?,
-    };
+    }
+    .with_parse_branches(args.parse_branches);
     let stdout = std::io::stdout();
     let mut out = std::io::BufWriter::new(stdout.lock());
     let mut buf = String::new();
