@@ -101,9 +101,13 @@ pub const DEFAULT_BODY_LIMIT: usize = 10 * 1024 * 1024;
 /// Longest time a request may take by default before the client gets 503.
 pub const DEFAULT_REQUEST_TIMEOUT: Duration = Duration::from_secs(30);
 
-/// How long a series or top-dyads answer is reused by default (see
+/// How long a series or top-dyads answer is reused at most by default (see
 /// [`ServerConfig::cache_ttl`]).
-pub const DEFAULT_CACHE_TTL: Duration = Duration::from_secs(1);
+pub const DEFAULT_CACHE_TTL: Duration = Duration::from_secs(60);
+
+/// How often a serving server asks SQLite whether the store changed (see
+/// [`ServerConfig::cache_ttl`]).
+pub const STORE_POLL_INTERVAL: Duration = Duration::from_millis(200);
 
 /// Server settings.
 #[derive(Clone, Debug, PartialEq, Eq)]
@@ -115,10 +119,10 @@ pub struct ServerConfig {
     /// Recorded with every stored article; change it when the dictionaries change so that
     /// re-sent articles are re-coded (the store replaces their events).
     pub coder_version: String,
-    /// How long an answer of the series and top-dyads routes is reused
+    /// How long an answer of the series and top-dyads routes is reused at most
     /// ([`DEFAULT_CACHE_TTL`]). An ingest through this server invalidates every answer at
-    /// once; writes by another process on the same file show when the answers expire.
-    /// Zero turns the cache off.
+    /// once; while serving, the store is also polled every [`STORE_POLL_INTERVAL`] and a
+    /// commit by another process invalidates them too. Zero turns the cache off.
     pub cache_ttl: Duration,
 }
 
@@ -306,9 +310,41 @@ pub async fn serve_with_shutdown(
     let listener = listener.tap_io(|tcp| {
         let _ = tcp.set_nodelay(true);
     });
-    axum::serve(listener, router(state))
+    let watcher = tokio::spawn(watch_store(state.clone()));
+    let served = axum::serve(listener, router(state))
         .with_graceful_shutdown(shutdown)
-        .await
+        .await;
+    watcher.abort();
+    served
+}
+
+/// Invalidates the answer cache whenever the store's data version moves (a commit by any
+/// other connection, this server's own writer included), so cached answers can live long
+/// without going stale.
+async fn watch_store(state: AppState) {
+    let mut last = None;
+    let mut ticks = tokio::time::interval(STORE_POLL_INTERVAL);
+    ticks.set_missed_tick_behavior(tokio::time::MissedTickBehavior::Delay);
+    // One dedicated connection: `data_version` compares commits against this connection.
+    let Ok(reader) = state.inner.store.reader() else {
+        return;
+    };
+    let reader = Arc::new(Mutex::new(reader));
+    loop {
+        ticks.tick().await;
+        let r = Arc::clone(&reader);
+        let version =
+            tokio::task::spawn_blocking(move || r.lock().ok().and_then(|r| r.data_version().ok()))
+                .await
+                .ok()
+                .flatten();
+        if let Some(v) = version {
+            if last.is_some_and(|l| l != v) {
+                state.inner.cache.invalidate();
+            }
+            last = Some(v);
+        }
+    }
 }
 
 /// Binds `addr`, calls `on_listen` with the bound address, and serves until Ctrl-C

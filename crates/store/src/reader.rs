@@ -844,6 +844,16 @@ impl Reader {
         }))
     }
 
+    /// A number that changes when another connection (another reader's writer, another
+    /// process) commits to the store: SQLite's `PRAGMA data_version` on this reader's
+    /// connection. Cheap; poll it to know when answers computed earlier may be stale.
+    pub fn data_version(&self) -> Result<u64> {
+        let v: i64 = self
+            .conn
+            .query_row("PRAGMA data_version", [], |r| r.get(0))?;
+        Ok(u64::try_from(v).unwrap_or_default())
+    }
+
     /// Row counts.
     pub fn stats(&self) -> Result<Stats> {
         let _snapshot = self.conn.unchecked_transaction()?;
