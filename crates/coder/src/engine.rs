@@ -30,7 +30,7 @@ use crate::lists::TextWords;
 use crate::matcher::{match_side, Bindings, Compiled, Context, Present, WordId};
 use crate::mentions::{core, country_of, Actor, Hit, HitKind, Hits, ResolveOpts, Resolver};
 use crate::scratch::{self, Scratch};
-use crate::view::{filled, Folded, Rel, Sub, View};
+use crate::view::{Folded, Rel, Sub, View};
 use crate::{ArticleContext, Coding, Inner, Outcome, Rejection, VerbReport};
 use std::rc::Rc;
 
@@ -85,31 +85,55 @@ impl Context for Ctx<'_, '_, '_> {
     }
 }
 
-/// A handful of distinct actor codes: a list beats a hash set at these sizes.
+/// A handful of distinct actor codes: a list beats a hash set at these sizes, and the
+/// first few live on the stack.
 #[derive(Default)]
-struct CodeSet<'c>(Vec<&'c str>);
+struct CodeSet<'c> {
+    head: [&'c str; 4],
+    len: usize,
+    more: Vec<&'c str>,
+}
 
 impl<'c> CodeSet<'c> {
+    fn iter(&self) -> impl Iterator<Item = &'c str> + '_ {
+        self.head
+            .iter()
+            .take(self.len)
+            .chain(self.more.iter())
+            .copied()
+    }
+
     fn contains(&self, code: &str) -> bool {
-        self.0.contains(&code)
+        self.iter().any(|c| c == code)
     }
 
     fn len(&self) -> usize {
-        self.0.len()
+        self.len + self.more.len()
     }
 
     fn is_empty(&self) -> bool {
-        self.0.is_empty()
+        self.len() == 0
+    }
+
+    fn insert(&mut self, code: &'c str) {
+        if self.contains(code) {
+            return;
+        }
+        match self.head.get_mut(self.len) {
+            Some(slot) => {
+                *slot = code;
+                self.len += 1;
+            }
+            None => self.more.push(code),
+        }
     }
 }
 
 impl<'c> FromIterator<&'c str> for CodeSet<'c> {
     fn from_iter<I: IntoIterator<Item = &'c str>>(iter: I) -> CodeSet<'c> {
-        let mut set = CodeSet(Vec::new());
+        let mut set = CodeSet::default();
         for c in iter {
-            if !set.contains(c) {
-                set.0.push(c);
-            }
+            set.insert(c);
         }
         set
     }
@@ -204,11 +228,13 @@ fn comma_mask(v: &mut View<'_>, o: &crate::CoderOptions) {
     }
 }
 
-fn find_hits<'i>(inner: &'i Inner, v: &View<'_>) -> Vec<Hit<'i>> {
+/// The actor and agent phrases of the sentence; `covered` is work space.
+fn find_hits<'i>(inner: &'i Inner, v: &View<'_>, covered: &mut Vec<bool>) -> Vec<Hit<'i>> {
     let n = v.len();
     let date = v.s.date;
     let mut hits = Vec::with_capacity(n / 2 + 1);
-    let mut covered = filled(n, false);
+    covered.clear();
+    covered.resize(n, false);
     let actors = inner.dicts.actors();
     let mut i = 0;
     while i < n {
@@ -548,8 +574,9 @@ fn first_actor_after(
 ) -> Vec<Actor> {
     let v = r.v;
     let mut fallback: Vec<Actor> = Vec::new();
-    // Phrase heads already tried: a handful per clause, so a list beats a hash set.
-    let mut done: Vec<usize> = Vec::with_capacity(clause.len());
+    // Phrase heads already tried: a handful per clause, so a list beats a hash set (on
+    // the stack for the first few).
+    let mut done = SmallList::default();
     for &t in clause.iter().filter(|&&t| t >= after) {
         // Dictionary actors, or (with new_actor_length) any noun phrase head.
         let candidate = r.hits.get(t).is_some()
@@ -572,7 +599,7 @@ fn first_actor_after(
             // "China provided support to the country": not China.
             let redirected: Vec<Actor>;
             let found = if found.iter().any(refers_past) {
-                let own: Vec<&str> = exclude.0.iter().filter_map(|c| country_of(c)).collect();
+                let own: Vec<&str> = exclude.iter().filter_map(country_of).collect();
                 redirected = found.iter().filter_map(|a| past(a, &own)).collect();
                 redirected.as_slice()
             } else {
@@ -607,11 +634,35 @@ fn first_actor_after(
     fallback
 }
 
+/// A list of token numbers that keeps its first few on the stack.
+#[derive(Default)]
+struct SmallList {
+    head: [usize; 8],
+    len: usize,
+    more: Vec<usize>,
+}
+
+impl SmallList {
+    fn contains(&self, x: &usize) -> bool {
+        self.head.iter().take(self.len).any(|h| h == x) || self.more.contains(x)
+    }
+
+    fn push(&mut self, x: usize) {
+        match self.head.get_mut(self.len) {
+            Some(slot) => {
+                *slot = x;
+                self.len += 1;
+            }
+            None => self.more.push(x),
+        }
+    }
+}
+
 /// TABARI's default source: the first actor from the start of the sentence, before the
 /// verb, whose code is not excluded.
 fn first_actor_before(r: &Resolver<'_, '_>, before: usize, exclude: &CodeSet<'_>) -> Vec<Actor> {
     let v = r.v;
-    let mut done: Vec<usize> = Vec::new();
+    let mut done = SmallList::default();
     for t in 0..before.min(v.len()) {
         if v.masked[t] || r.hits.get(t).is_none() {
             continue;
@@ -773,7 +824,13 @@ impl WordIds {
         let mut words = scratch::take(&mut sc.word_ids);
         words.extend(v.words.iter().map(|w| lex.id(w)));
         let mut lemmas = scratch::take(&mut sc.lemma_ids);
-        lemmas.extend(v.lemmas.iter().map(|w| lex.id(w)));
+        // A lemma spelled as its word (most are) has the word's id.
+        lemmas.extend(
+            v.lemmas
+                .iter()
+                .zip(v.words.iter().zip(&words))
+                .map(|(l, (w, &id))| if l == w { id } else { lex.id(l) }),
+        );
         let mut present = scratch::take(&mut sc.present);
         // The bit set stays allocated (and zero) between sentences.
         let mut bits = std::mem::take(&mut sc.present_bits);
@@ -898,8 +955,12 @@ fn code_view<'a>(
         return v;
     }
     comma_mask(&mut v, &inner.options);
-    let hits = Hits::new(v.len(), find_hits(inner, &v));
-    let r = Resolver::new(
+    let hits = Hits::new_in(
+        v.len(),
+        find_hits(inner, &v, &mut bufs.covered),
+        std::mem::take(&mut bufs.hit_at),
+    );
+    let r = Resolver::new_in(
         &v,
         &hits,
         ResolveOpts {
@@ -908,6 +969,7 @@ fn code_view<'a>(
             in_context: context.is_some(),
         },
         context.as_deref().map_or(&[], |c| c.countries.as_slice()),
+        std::mem::take(&mut bufs.memo),
     );
     let cx = Sentence {
         inner,
@@ -918,10 +980,10 @@ fn code_view<'a>(
     };
     let verbs = inner.dicts.verbs();
 
-    let mut used_verb_tokens = filled(v.len(), false);
+    let mut used_verb_tokens = scratch::take(&mut bufs.used);
+    used_verb_tokens.resize(v.len(), false);
     let mut coded: Vec<VerbEvents> = Vec::with_capacity(4);
-    // The verb entries at a token, and the longest of them (reused from token to token).
-    let mut all: Vec<VerbMatch<'_>> = Vec::new();
+    // The longest verb entries at a token (reused from token to token).
     let mut ms: Vec<VerbMatch<'_>> = Vec::new();
     for x in 0..v.len() {
         if used_verb_tokens[x] || v.masked[x] || !v.is_verb(x) || non_coding_rel(&v, x) {
@@ -930,13 +992,12 @@ fn code_view<'a>(
         // Every verb entry with this form (a verb may be listed in several blocks): the
         // longest forms; patterns of all their blocks compete, the last-loaded code that
         // is not null is the default.
-        all.clear();
-        all.extend(verbs.matches_at(&v.words, x));
-        let Some(best_len) = all.iter().map(|m| m.end - m.start).max() else {
+        ms.clear();
+        ms.extend(verbs.matches_at(&v.words, x));
+        let Some(best_len) = ms.iter().map(|m| m.end - m.start).max() else {
             continue;
         };
-        ms.clear();
-        ms.extend(all.iter().filter(|m| m.end - m.start == best_len).copied());
+        ms.retain(|m| m.end - m.start == best_len);
         let Some(m) = ms
             .iter()
             .rev()
@@ -1002,14 +1063,15 @@ fn code_view<'a>(
             }
         }
     }
-    drop(r);
+    scratch::put(&mut bufs.used, used_verb_tokens);
+    scratch::put(&mut bufs.memo, r.into_memo());
     if let Some(ctx) = context {
         ctx.add_sentence(hits.hits.iter().filter_map(|h| match h.kind {
             HitKind::Actor(Some(code)) => country_of(code),
             _ => None,
         }));
     }
-    drop(hits);
+    scratch::put(&mut bufs.hit_at, hits.into_at());
     v
 }
 
@@ -1025,6 +1087,17 @@ pub(crate) struct VerbBufs {
     path: Vec<usize>,
     positions: Vec<u32>,
     skip: Vec<bool>,
+    /// The verb blocks whose patterns compete.
+    blocks: Vec<u32>,
+    /// The candidate patterns, as (block, position) in [`Inner::compiled`].
+    candidates: Vec<(u32, u32)>,
+    /// Sentence-level work space of [`code_view`]: the tokens of verbs already coded,
+    /// those inside an actor phrase, and the [`Resolver`]'s memo.
+    used: Vec<bool>,
+    covered: Vec<bool>,
+    memo: Vec<Option<Vec<Actor>>>,
+    /// [`Hits`]'s index by token.
+    hit_at: Vec<Option<usize>>,
 }
 
 /// Codes one dictionary verb: pattern, code, source and target, events.
@@ -1066,6 +1139,9 @@ fn code_verb(
         path,
         positions,
         skip,
+        blocks,
+        candidates,
+        ..
     } = bufs;
     clause_tokens_into(v, x, clause);
     let clause: &[usize] = clause;
@@ -1103,26 +1179,38 @@ fn code_verb(
             .filter(|&t| t >= m.end && !v.masked[t]),
     );
     let post: &[usize] = post;
-    let mut blocks: Vec<u32> = Vec::with_capacity(ms.len());
+    blocks.clear();
     for mm in ms {
         if !blocks.contains(&mm.entry.block.0) {
             blocks.push(mm.entry.block.0);
         }
     }
-    // Only the patterns whose key word is in the sentence, in their order.
-    let mut candidates: Vec<&Compiled> = Vec::with_capacity(64);
-    for &b in &blocks {
+    // Only the patterns whose key word is in the sentence, in their order: (block,
+    // position) pairs, each naming a pattern that exists.
+    candidates.clear();
+    for &b in blocks.iter() {
         let Some(ps) = inner.compiled.get(b as usize) else {
             continue;
         };
         inner.patterns.candidates(b, present, positions);
-        candidates.extend(positions.iter().filter_map(|&k| ps.get(k as usize)));
+        candidates.extend(
+            positions
+                .iter()
+                .filter(|&&k| (k as usize) < ps.len())
+                .map(|&k| (b, k)),
+        );
     }
+    let compiled = |&(b, k): &(u32, u32)| {
+        inner
+            .compiled
+            .get(b as usize)
+            .and_then(|ps| ps.get(k as usize))
+    };
     if blocks.len() > 1 {
-        candidates.sort_by_key(|p| std::cmp::Reverse(p.weight));
+        candidates.sort_by_key(|c| std::cmp::Reverse(compiled(c).map_or(0, |p| p.weight)));
     }
     let mut chosen: Option<(&Compiled, Bindings)> = None;
-    'pat: for p in candidates {
+    'pat: for p in candidates.iter().filter_map(compiled) {
         if p.unsupported {
             continue;
         }
@@ -1167,7 +1255,10 @@ fn code_verb(
     }
 
     // Roles.
-    let bindings = chosen.as_ref().map(|(_, b)| b.clone()).unwrap_or_default();
+    let (chosen, mut bindings) = match chosen {
+        Some((p, b)) => (Some(p), b),
+        None => (None, Bindings::default()),
+    };
     let mut site = Site {
         clause,
         subject,
@@ -1205,7 +1296,7 @@ fn code_verb(
         report: 0,
         events: Vec::new(),
         subordinate: Vec::new(),
-        pattern_words: bindings.words.clone(),
+        pattern_words: std::mem::take(&mut bindings.words),
         patterned: chosen.is_some(),
     };
     let mut rejection = None;
@@ -1232,7 +1323,7 @@ fn code_verb(
                     Some(b) => (b, true),
                     None => (c.trim_end_matches('!'), false),
                 };
-                let ev = make_event(s, m, src, tgt, bare, chosen.as_ref().map(|(p, _)| *p));
+                let ev = make_event(s, m, src, tgt, bare, chosen);
                 if sub {
                     out.subordinate.push(ev);
                 } else {
@@ -1439,10 +1530,11 @@ fn superseded(v: &View<'_>, coded: &[VerbEvents]) -> Vec<(usize, usize)> {
 }
 
 fn mention(s: &ParsedSentence, a: &Actor) -> ActorMention {
+    // `String::from`, not `to_string`: an `Rc<str>` would go through the formatter.
     let code = if a.code.is_empty() {
-        "---".to_string()
+        String::from("---")
     } else {
-        a.code.to_string()
+        String::from(&*a.code)
     };
     let span = if a.tokens.1 > a.tokens.0 {
         s.char_span(a.tokens.0, a.tokens.1 - 1)
@@ -1475,12 +1567,77 @@ fn make_event(
         verb_span: s.char_span(m.start, m.end.saturating_sub(1).max(m.start)),
         pattern: pattern
             .map(|p| String::from(&*p.text))
-            .unwrap_or_else(|| format!("{} [{}]", m.entry.base, m.entry.code)),
+            .unwrap_or_else(|| default_pattern(&m.entry.base, &m.entry.code)),
         pattern_entry: Some(
             pattern
                 .map(|p| p.at.clone())
                 .unwrap_or_else(|| m.entry.at.clone()),
         ),
         issues: Vec::new(),
+    }
+}
+
+/// `"{base} [{code}]"`, the pattern text of a verb coded by its own code, written without
+/// the formatting machinery (one allocation of the right size).
+fn default_pattern(base: &str, code: &EventCode) -> String {
+    let (c, p) = (code.code.as_deref(), code.pair.as_deref());
+    let mut out = String::with_capacity(
+        base.len() + 4 + c.map_or(3, str::len) + p.map_or(0, |p| p.len() + 1),
+    );
+    out.push_str(base);
+    out.push_str(" [");
+    match (c, p) {
+        (None, None) => out.push_str("---"),
+        (c, None) => out.push_str(c.unwrap_or("")),
+        (c, Some(p)) => {
+            out.push_str(c.unwrap_or(""));
+            out.push(':');
+            out.push_str(p);
+        }
+    }
+    out.push(']');
+    out
+}
+
+#[cfg(test)]
+mod helper_tests {
+    use super::*;
+
+    #[test]
+    fn code_sets_hold_each_code_once_past_their_stack_room() {
+        let codes = ["A", "B", "A", "C", "D", "E", "B", "F", "E"];
+        let set: CodeSet<'_> = codes.iter().copied().collect();
+        assert_eq!(
+            set.iter().collect::<Vec<_>>(),
+            ["A", "B", "C", "D", "E", "F"]
+        );
+        assert_eq!(set.len(), 6);
+        assert!(set.contains("F") && set.contains("A") && !set.contains("G"));
+        assert!(CodeSet::default().is_empty());
+    }
+
+    #[test]
+    fn default_pattern_reads_as_the_formatted_code() {
+        let codes = [
+            EventCode {
+                code: None,
+                pair: None,
+            },
+            EventCode {
+                code: Some("042".into()),
+                pair: None,
+            },
+            EventCode {
+                code: Some("032".into()),
+                pair: Some("033".into()),
+            },
+            EventCode {
+                code: None,
+                pair: Some("033".into()),
+            },
+        ];
+        for c in &codes {
+            assert_eq!(default_pattern("MEET", c), format!("MEET [{c}]"));
+        }
     }
 }

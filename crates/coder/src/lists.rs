@@ -11,6 +11,30 @@ use crate::scratch::{self, Scratch};
 
 use dyad_dict::fx::{FxHashMap, WordFilter};
 
+/// [`BYTE_CLASS`]: a word separator (ASCII white space, vertical tab included).
+const SPACE: u8 = 1;
+/// [`BYTE_CLASS`]: a byte a word keeps at its ends (ASCII letters and digits, `&`, `$`, `%`).
+const KEEP: u8 = 2;
+
+/// The class of every byte for [`TextWords::new_in`]'s ASCII split: [`SPACE`], [`KEEP`]
+/// or 0 (inside a word, trimmed from its ends).
+static BYTE_CLASS: [u8; 256] = {
+    let mut t = [0u8; 256];
+    let mut b = 0usize;
+    while b < 256 {
+        let c = b as u8;
+        t[b] = if c.is_ascii_whitespace() || c == 0x0b {
+            SPACE
+        } else if c.is_ascii_alphanumeric() || c == b'&' || c == b'$' || c == b'%' {
+            KEEP
+        } else {
+            0
+        };
+        b += 1;
+    }
+    t
+};
+
 /// The words of `text` as [`dyad_dict::text_words`] splits them, as byte ranges of one
 /// upper-case buffer (so a sentence costs two allocations, not one per word).
 pub(crate) struct TextWords {
@@ -44,8 +68,8 @@ impl TextWords {
         buf.push_str(text);
         buf.make_ascii_uppercase();
         let bytes = buf.as_bytes();
-        let space = |b: u8| b.is_ascii_whitespace() || b == 0x0b;
-        let keep = |b: u8| b.is_ascii_alphanumeric() || b == b'&' || b == b'$' || b == b'%';
+        let space = |b: u8| BYTE_CLASS[usize::from(b)] == SPACE;
+        let keep = |b: u8| BYTE_CLASS[usize::from(b)] == KEEP;
         spans.reserve(bytes.len() / 5 + 1);
         let mut i = 0;
         while i < bytes.len() {
@@ -173,23 +197,41 @@ impl StemTrie {
         }
     }
 
-    /// The entries of every stem that is a (non-empty) prefix of `word`.
-    fn prefixes_of<'t>(&'t self, word: &'t str) -> impl Iterator<Item = u32> + 't {
+    /// Calls `f` with the entries of every stem that is a (non-empty) prefix of `word`,
+    /// shortest stem first.
+    fn each_prefix_of(&self, word: &str, mut f: impl FnMut(u32)) {
         let bytes = word.as_bytes();
         let one = bytes.first().map(|&b| usize::from(b) << 8);
         let two = bytes.get(..2).and_then(StemTrie::start_bit);
-        let any = one.is_some_and(|b| self.may_start(b)) || two.is_some_and(|b| self.may_start(b));
-        let mut at = any.then_some(0usize);
-        word.as_bytes()
-            .iter()
-            .map_while(move |&b| {
-                let node = self.nodes.get(at?)?;
-                let k = node.next.binary_search_by_key(&b, |e| e.0).ok()?;
-                let next = node.next.get(k)?.1 as usize;
-                at = Some(next);
-                self.nodes.get(next)
-            })
-            .flat_map(|n| n.ids.iter().copied())
+        if !(one.is_some_and(|b| self.may_start(b)) || two.is_some_and(|b| self.may_start(b))) {
+            return;
+        }
+        let mut at = 0usize;
+        for &b in bytes {
+            let Some(node) = self.nodes.get(at) else {
+                return;
+            };
+            // Most nodes have a child or two: a scan beats a binary search there.
+            let next = if node.next.len() <= 8 {
+                node.next.iter().find(|e| e.0 == b).map(|e| e.1)
+            } else {
+                node.next
+                    .binary_search_by_key(&b, |e| e.0)
+                    .ok()
+                    .and_then(|k| node.next.get(k))
+                    .map(|e| e.1)
+            };
+            let Some(next) = next else {
+                return;
+            };
+            at = next as usize;
+            let Some(n) = self.nodes.get(at) else {
+                return;
+            };
+            for &id in &n.ids {
+                f(id);
+            }
+        }
     }
 }
 
@@ -221,26 +263,27 @@ impl DiscardIndex {
 
     fn match_at<'d>(&self, d: &'d Discards, words: &[&str], i: usize) -> Option<&'d DiscardEntry> {
         let first = *words.get(i)?;
-        let exact = self
-            .exact_filter
-            .may_contain(first)
-            .then(|| self.exact.get(first))
-            .flatten()
-            .into_iter()
-            .flatten();
-        let stems = self.stems.prefixes_of(first);
+        // The earliest-loaded entry that matches here.
         let mut best: Option<u32> = None;
-        for id in exact.copied().chain(stems) {
+        let mut consider = |id: u32| {
             if best.is_some_and(|b| b <= id) {
-                continue;
+                return;
             }
-            let Some(e) = d.entries().get(id as usize) else {
-                continue;
-            };
-            if entry_matches(e, words, i) {
+            if d.entries()
+                .get(id as usize)
+                .is_some_and(|e| entry_matches(e, words, i))
+            {
                 best = Some(id);
             }
+        };
+        if self.exact_filter.may_contain(first) {
+            if let Some(ids) = self.exact.get(first) {
+                for &id in ids {
+                    consider(id);
+                }
+            }
         }
+        self.stems.each_prefix_of(first, consider);
         d.entries().get(best? as usize)
     }
 }

@@ -13,7 +13,7 @@ use std::rc::Rc;
 
 use dyad_types::SourceRef;
 
-use crate::view::{filled, Rel, Sub, View};
+use crate::view::{Rel, Sub, View};
 
 /// What a dictionary hit names.
 #[derive(Clone, Debug)]
@@ -126,10 +126,60 @@ fn is_core_rel(v: &View<'_>, child: usize, head: usize) -> bool {
     }
 }
 
-/// The tokens of the core of the noun phrase headed by `h`.
-pub(crate) fn core(v: &View<'_>, h: usize) -> Vec<usize> {
+/// A short list of tokens kept on the stack (spilling to the heap past 16).
+pub(crate) struct Tokens {
+    head: [usize; 16],
+    len: usize,
+    /// All the tokens, once there are more than `head` holds.
+    spill: Vec<usize>,
+}
+
+impl Tokens {
+    fn new() -> Tokens {
+        Tokens {
+            head: [0; 16],
+            len: 0,
+            spill: Vec::new(),
+        }
+    }
+
+    fn push(&mut self, t: usize) {
+        if self.spill.is_empty() {
+            if let Some(slot) = self.head.get_mut(self.len) {
+                *slot = t;
+                self.len += 1;
+                return;
+            }
+            self.spill.extend_from_slice(&self.head);
+        }
+        self.spill.push(t);
+    }
+
+    fn as_mut_slice(&mut self) -> &mut [usize] {
+        if self.spill.is_empty() {
+            self.head.get_mut(..self.len).unwrap_or(&mut [])
+        } else {
+            &mut self.spill
+        }
+    }
+}
+
+impl std::ops::Deref for Tokens {
+    type Target = [usize];
+
+    fn deref(&self) -> &[usize] {
+        if self.spill.is_empty() {
+            self.head.get(..self.len).unwrap_or(&[])
+        } else {
+            &self.spill
+        }
+    }
+}
+
+/// The tokens of the core of the noun phrase headed by `h`, in order.
+pub(crate) fn core(v: &View<'_>, h: usize) -> Tokens {
     // `out` is its own work list: tokens are expanded in the order they were found.
-    let mut out = Vec::with_capacity(8);
+    let mut out = Tokens::new();
     out.push(h);
     let mut next = 0;
     while let Some(&k) = out.get(next) {
@@ -145,7 +195,7 @@ pub(crate) fn core(v: &View<'_>, h: usize) -> Vec<usize> {
             }
         }
     }
-    out.sort_unstable();
+    out.as_mut_slice().sort_unstable();
     out
 }
 
@@ -222,9 +272,12 @@ pub(crate) struct Hits<'d> {
 }
 
 impl<'d> Hits<'d> {
-    pub(crate) fn new(n: usize, mut hits: Vec<Hit<'d>>) -> Hits<'d> {
+    /// The hits of a sentence of `n` tokens, indexed by token in `at`'s room
+    /// ([`Hits::into_at`] gives it back).
+    pub(crate) fn new_in(n: usize, mut hits: Vec<Hit<'d>>, mut at: Vec<Option<usize>>) -> Hits<'d> {
         hits.sort_by_key(|h| (h.start, h.end));
-        let mut at = filled(n, None);
+        at.clear();
+        at.resize(n, None);
         for (k, h) in hits.iter().enumerate() {
             for slot in at.iter_mut().take(h.end.min(n)).skip(h.start) {
                 if slot.is_none() {
@@ -233,6 +286,13 @@ impl<'d> Hits<'d> {
             }
         }
         Hits { hits, at }
+    }
+
+    /// The by-token index's buffer, emptied.
+    pub(crate) fn into_at(self) -> Vec<Option<usize>> {
+        let mut at = self.at;
+        at.clear();
+        at
     }
 
     pub(crate) fn get(&self, i: usize) -> Option<&Hit<'d>> {
@@ -275,19 +335,30 @@ struct Own {
 }
 
 impl<'v, 'a> Resolver<'v, 'a> {
-    pub(crate) fn new(
+    /// A resolver whose memo reuses `memo`'s room ([`Resolver::into_memo`] gives it back).
+    pub(crate) fn new_in(
         v: &'v View<'a>,
         hits: &'v Hits<'v>,
         opts: ResolveOpts,
         prior: &'v [Box<str>],
+        mut memo: Vec<Option<Vec<Actor>>>,
     ) -> Resolver<'v, 'a> {
+        memo.clear();
+        memo.resize(v.len(), None);
         Resolver {
             v,
             hits,
             opts,
             prior,
-            memo: RefCell::new(filled(v.len(), None)),
+            memo: RefCell::new(memo),
         }
+    }
+
+    /// The memo's buffer, emptied.
+    pub(crate) fn into_memo(self) -> Vec<Option<Vec<Actor>>> {
+        let mut memo = self.memo.into_inner();
+        memo.clear();
+        memo
     }
 
     /// Whether token `t` may head an anaphor ("the country"): worth resolving even
@@ -339,9 +410,12 @@ impl<'v, 'a> Resolver<'v, 'a> {
         }
         let own = self.own(h, depth);
         let mut out = own.actors;
-        let bases: Vec<(Rc<str>, Vec<SourceRef>)> = if own.has_actor {
+        // The phrase's own actors' bases, found when a conjunct first needs them (from the
+        // actors before any conjunct's were added).
+        let own_len = out.len();
+        let bases_of = |own: &[Actor]| {
             let mut b: Vec<(Rc<str>, Vec<SourceRef>)> = Vec::new();
-            for a in &out {
+            for a in own {
                 if !a.null_actor && !b.iter().any(|(x, _)| *x == a.base) {
                     b.push((
                         a.base.clone(),
@@ -350,9 +424,8 @@ impl<'v, 'a> Resolver<'v, 'a> {
                 }
             }
             b
-        } else {
-            Vec::new()
         };
+        let mut bases: Option<Vec<(Rc<str>, Vec<SourceRef>)>> = None;
         let kids: &[usize] = self.v.children.get(h).unwrap_or(&[]);
         let has_conj = kids.iter().any(|&c| self.v.rel(c) == Rel::Conj);
         for &c in kids {
@@ -374,9 +447,16 @@ impl<'v, 'a> Resolver<'v, 'a> {
             for a in self.resolve_depth(c, depth + 1) {
                 // "Danish media and government": the conjunct's agent-only phrase shares the
                 // first conjunct's actor (and its modifiers).
-                if a.null_actor && !a.code.is_empty() && !bases.is_empty() {
+                let shares = a.null_actor && !a.code.is_empty() && own.has_actor;
+                let bases = match shares {
+                    true => {
+                        &*bases.get_or_insert_with(|| bases_of(out.get(..own_len).unwrap_or(&[])))
+                    }
+                    false => &[][..],
+                };
+                if !bases.is_empty() {
                     let agents = a.code.trim_start_matches("---").to_string();
-                    for (base, ents) in &bases {
+                    for (base, ents) in bases {
                         let mut e = ents.clone();
                         e.extend(a.entries.iter().cloned());
                         out.push(Actor {
@@ -403,7 +483,7 @@ impl<'v, 'a> Resolver<'v, 'a> {
         let mut agents: Vec<&Hit<'_>> = Vec::new();
         // Hits do not overlap, so the core tokens of one hit come one after another.
         let mut last: Option<usize> = None;
-        for &t in &core {
+        for &t in core.iter() {
             if v.masked.get(t).copied().unwrap_or(false) {
                 continue;
             }
@@ -455,13 +535,12 @@ impl<'v, 'a> Resolver<'v, 'a> {
 
         if let Some(&(first, code)) = actors.first() {
             // Coordinated pre-modifiers: "Eriadori and Calenardhon leaders" names two actors.
-            let mut named: Vec<(&Hit<'_>, Option<&str>)> = vec![(first, code)];
-            for &(hit, c) in actors.iter().skip(1) {
+            let is_conj = |&&(hit, _): &&(&Hit<'_>, Option<&str>)| {
                 // The phrase's own head: the token whose head lies outside the phrase.
                 let head_tok = (hit.start..hit.end).find(|&t| {
                     !matches!(v.heads.get(t).copied().flatten(), Some(x) if x >= hit.start && x < hit.end)
                 });
-                let is_conj = head_tok.is_some_and(|t| {
+                head_tok.is_some_and(|t| {
                     t != h
                         && v.rel(t) == Rel::Conj
                         && v.heads
@@ -469,11 +548,10 @@ impl<'v, 'a> Resolver<'v, 'a> {
                             .copied()
                             .flatten()
                             .is_some_and(|p| core.contains(&p))
-                });
-                if is_conj {
-                    named.push((hit, c));
-                }
-            }
+                })
+            };
+            let named = std::iter::once((first, code))
+                .chain(actors.iter().skip(1).filter(is_conj).copied());
             let mut out = Vec::new();
             let mut any_code = false;
             for (hit, code) in named {
@@ -830,6 +908,23 @@ fn span_of<'h, 'd: 'h>(hits: impl Iterator<Item = &'h Hit<'d>>) -> (usize, usize
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn token_lists_keep_every_token_past_their_stack_room() {
+        let mut t = Tokens::new();
+        let want: Vec<usize> = (0..40).rev().collect();
+        for (k, &x) in want.iter().enumerate() {
+            t.push(x);
+            assert_eq!(&*t, &want[..=k]);
+        }
+        t.as_mut_slice().sort_unstable();
+        assert_eq!(t.to_vec(), (0..40).collect::<Vec<_>>());
+        let mut short = Tokens::new();
+        short.push(3);
+        short.push(1);
+        short.as_mut_slice().sort_unstable();
+        assert_eq!(&*short, &[1, 3]);
+    }
 
     #[test]
     fn agents_join_on_three_letter_boundaries() {

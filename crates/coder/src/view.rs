@@ -29,12 +29,12 @@ impl Folded {
         buf.reserve(len);
         let mut spans = scratch::take(&mut sc.folded_spans);
         spans.reserve(2 * s.tokens.len());
+        // The buffer is kept from sentence to sentence: only the new part is upper-cased,
+        // in one pass (ASCII upper-casing keeps every byte offset).
+        let from = buf.len();
         let mut push = |buf: &mut String, w: &str| {
             let start = buf.len();
             buf.push_str(w);
-            if let Some(new) = buf.get_mut(start..) {
-                new.make_ascii_uppercase();
-            }
             spans.push((start, buf.len()));
         };
         for t in &s.tokens {
@@ -43,6 +43,9 @@ impl Folded {
         for t in &s.tokens {
             // Unknown lemmas (`_`) are empty.
             push(&mut buf, if t.lemma == "_" { "" } else { &t.lemma });
+        }
+        if let Some(new) = buf.get_mut(from..) {
+            new.make_ascii_uppercase();
         }
         Folded { buf, spans }
     }
@@ -58,14 +61,6 @@ impl Folded {
             .iter()
             .map(|&(s, e)| self.buf.get(s..e).unwrap_or(""))
     }
-}
-
-/// `vec![x; n]` through `malloc` rather than `calloc`: glibc's `calloc` bypasses its
-/// per-thread cache, which makes it several times dearer for the small per-sentence arrays.
-pub(crate) fn filled<T: Clone>(n: usize, x: T) -> Vec<T> {
-    let mut v = Vec::with_capacity(n);
-    v.resize(n, x);
-    v
 }
 
 /// Dependents of every token, in one array (compressed rows).
@@ -468,11 +463,20 @@ fn folded(name: &[u8]) -> u64 {
     if n == 0 {
         return 0;
     }
-    let mut buf = [0u8; 8];
-    if let (Some(to), Some(from)) = (buf.get_mut(..n), name.get(..n)) {
-        to.copy_from_slice(from);
-    }
-    u64::from_le_bytes(buf) | (0x2020_2020_2020_2020u64 >> (8 * (8 - n)))
+    // Two overlapping loads whose shared bytes agree (a `copy_from_slice` of a variable
+    // length would be a call to `memcpy`).
+    let u32_at = |k: usize| {
+        name.get(k..k + 4)
+            .and_then(|s| <[u8; 4]>::try_from(s).ok())
+            .map_or(0, |a| u64::from(u32::from_le_bytes(a)))
+    };
+    let byte = |k: usize| name.get(k).map_or(0, |&x| u64::from(x));
+    let w = if n < 4 {
+        byte(0) | byte(n / 2) << (8 * (n / 2)) | byte(n - 1) << (8 * (n - 1))
+    } else {
+        u32_at(0) | u32_at(n - 4) << (8 * (n - 4))
+    };
+    w | (0x2020_2020_2020_2020u64 >> (8 * (8 - n)))
 }
 
 /// The base relation named `base` (any case).

@@ -42,9 +42,9 @@ impl Hasher for FxHasher {
         }
         let rest = chunks.remainder();
         if !rest.is_empty() {
-            let mut w = [0u8; 8];
-            w[..rest.len()].copy_from_slice(rest);
-            self.add(u64::from_le_bytes(w));
+            // The tail as a little-endian word, zero-padded, assembled byte by byte: a
+            // `copy_from_slice` of a variable length is a call to `memcpy`.
+            self.add(read_le(rest));
         }
     }
 
@@ -71,6 +71,25 @@ impl Hasher for FxHasher {
     #[inline]
     fn finish(&self) -> u64 {
         self.hash
+    }
+}
+
+/// Up to 8 bytes as a little-endian word, zero-padded, without a call to `memcpy`: two
+/// overlapping loads whose shared bytes agree, so or-ing them is exact.
+#[inline]
+fn read_le(b: &[u8]) -> u64 {
+    let n = b.len();
+    let u32_at = |k: usize| {
+        b.get(k..k + 4)
+            .and_then(|s| <[u8; 4]>::try_from(s).ok())
+            .map_or(0, |a| u64::from(u32::from_le_bytes(a)))
+    };
+    let byte = |k: usize| b.get(k).map_or(0, |&x| u64::from(x));
+    match n {
+        0 => 0,
+        1..=3 => byte(0) | byte(n / 2) << (8 * (n / 2)) | byte(n - 1) << (8 * (n - 1)),
+        4..=8 => u32_at(0) | u32_at(n - 4) << (8 * (n - 4)),
+        _ => 0,
     }
 }
 
@@ -153,6 +172,17 @@ mod tests {
         assert_ne!(h("RHUN"), h("RHUD"));
         // Words that differ only after the first 8 bytes still hash apart.
         assert_ne!(h("ABCDEFGHX"), h("ABCDEFGHY"));
+        // The tail is read as a zero-padded little-endian word.
+        let mut manual = FxHasher::default();
+        manual.add(u64::from_le_bytes(*b"ABCDEFGH"));
+        manual.add(u64::from_le_bytes([b'X', b'Y', b'Z', 0, 0, 0, 0, 0]));
+        assert_eq!(h("ABCDEFGHXYZ"), manual.finish());
+        for n in 0..=8 {
+            let bytes = &b"ABCDEFGH"[..n];
+            let mut w = [0u8; 8];
+            w[..n].copy_from_slice(bytes);
+            assert_eq!(read_le(bytes), u64::from_le_bytes(w), "{n} bytes");
+        }
     }
 
     #[test]

@@ -72,24 +72,30 @@ impl Issues {
         // (code index, count) of the codes found: a sentence finds few of the many codes.
         let mut found: Vec<(u32, u32)> = Vec::new();
         let mut seen: Vec<u32> = Vec::new();
+        let mut ignored_by: Option<&IssuePhrase> = None;
         for i in 0..words.len() {
-            for (_, p) in self.phrases.matches(words, i) {
-                match p.action {
-                    IssueAction::IgnoreSentence | IssueAction::IgnoreStory => {
-                        return IssueHits {
-                            counts: Vec::new(),
-                            ignored_by: Some(p.at.clone()),
-                        };
-                    }
-                    IssueAction::Code(c) => {
-                        if !seen.contains(&p.id) {
-                            seen.push(p.id);
-                            match found.iter_mut().find(|f| f.0 == c) {
-                                Some(f) => f.1 += 1,
-                                None => found.push((c, 1)),
-                            }
+            let stop = self.phrases.each_match(words, i, |_, p| match p.action {
+                IssueAction::IgnoreSentence | IssueAction::IgnoreStory => {
+                    ignored_by = Some(p);
+                    true
+                }
+                IssueAction::Code(c) => {
+                    if !seen.contains(&p.id) {
+                        seen.push(p.id);
+                        match found.iter_mut().find(|f| f.0 == c) {
+                            Some(f) => f.1 += 1,
+                            None => found.push((c, 1)),
                         }
                     }
+                    false
+                }
+            });
+            if stop {
+                if let Some(p) = ignored_by {
+                    return IssueHits {
+                        counts: Vec::new(),
+                        ignored_by: Some(p.at.clone()),
+                    };
                 }
             }
         }
@@ -97,7 +103,7 @@ impl Issues {
         found.sort_unstable_by_key(|f| f.0);
         let counts = found
             .iter()
-            .filter_map(|&(c, n)| Some((self.codes.get(c as usize)?.to_string(), n)))
+            .filter_map(|&(c, n)| Some((String::from(&**self.codes.get(c as usize)?), n)))
             .collect();
         IssueHits {
             counts,

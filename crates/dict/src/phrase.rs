@@ -211,7 +211,98 @@ impl<T> PhraseIndex<T> {
 
     /// The longest phrase that matches `tokens` from `start`, as (length, value).
     pub(crate) fn longest<S: AsRef<str>>(&self, tokens: &[S], start: usize) -> Option<(usize, &T)> {
-        self.matches(tokens, start).next()
+        if !self.sorted {
+            return self.matches(tokens, start).next();
+        }
+        // The first of `matches`, found directly: the longer phrases the next word
+        // continues (longest first), else the first one-word phrase, which matches by
+        // being in the first word's bucket.
+        let rest = tokens.get(start..)?;
+        let first = rest.first()?.as_ref();
+        if !self.firsts.may_contain(first) {
+            return None;
+        }
+        let bucket = self.buckets.get(first)?;
+        // `singles` > 0: the bucket has longer phrases (else no second word is hashed).
+        let longer = match rest.get(1) {
+            Some(w) if bucket.singles > 0 => bucket.by_second.get(w.as_ref()),
+            _ => None,
+        };
+        if let Some(longer) = longer {
+            for &k in longer {
+                let Some(s) = bucket.stored.get(k as usize) else {
+                    continue;
+                };
+                let n = s.words.len();
+                let matched = rest.get(..n).is_some_and(|span| {
+                    s.words
+                        .iter()
+                        .zip(span)
+                        .skip(1)
+                        .all(|(w, t)| **w == *t.as_ref())
+                });
+                if matched {
+                    return Some((n, &s.value));
+                }
+            }
+        }
+        let single = bucket.stored.get(bucket.singles)?;
+        Some((single.words.len(), &single.value))
+    }
+
+    /// Calls `f` with every phrase that matches `tokens` from `start`, as
+    /// [`PhraseIndex::matches`] lists them, until `f` returns true (then returns true).
+    pub(crate) fn each_match<'a, S: AsRef<str>>(
+        &'a self,
+        tokens: &[S],
+        start: usize,
+        mut f: impl FnMut(usize, &'a T) -> bool,
+    ) -> bool {
+        if !self.sorted {
+            return self.matches(tokens, start).any(|(n, v)| f(n, v));
+        }
+        let Some(rest) = tokens.get(start..) else {
+            return false;
+        };
+        let Some(first) = rest.first().map(AsRef::as_ref) else {
+            return false;
+        };
+        if !self.firsts.may_contain(first) {
+            return false;
+        }
+        let Some(bucket) = self.buckets.get(first) else {
+            return false;
+        };
+        // `singles` > 0: the bucket has longer phrases (else no second word is hashed).
+        let longer = match rest.get(1) {
+            Some(w) if bucket.singles > 0 => bucket.by_second.get(w.as_ref()),
+            _ => None,
+        };
+        if let Some(longer) = longer {
+            for &k in longer {
+                let Some(s) = bucket.stored.get(k as usize) else {
+                    continue;
+                };
+                let n = s.words.len();
+                let matched = rest.get(..n).is_some_and(|span| {
+                    s.words
+                        .iter()
+                        .zip(span)
+                        .skip(1)
+                        .all(|(w, t)| **w == *t.as_ref())
+                });
+                if matched && f(n, &s.value) {
+                    return true;
+                }
+            }
+        }
+        // One-word phrases match by being in the first word's bucket.
+        for s in bucket.stored.get(bucket.singles..).unwrap_or(&[]) {
+            if f(s.words.len(), &s.value) {
+                return true;
+            }
+        }
+        false
     }
 
     /// Every phrase that matches `tokens` from `start` word for word, longest first.
@@ -398,6 +489,14 @@ mod tests {
         for start in 0..=toks.len() {
             let got: Vec<(usize, usize)> = ix.matches(&toks, start).map(|(n, v)| (n, *v)).collect();
             assert_eq!(got, naive(&toks, start), "at {start}");
+            let mut each = Vec::new();
+            ix.each_match(&toks, start, |n, v| {
+                each.push((n, *v));
+                false
+            });
+            assert_eq!(each, got, "each_match at {start}");
+            let first = ix.longest(&toks, start).map(|(n, v)| (n, *v));
+            assert_eq!(first, got.first().copied(), "longest at {start}");
         }
     }
 }
