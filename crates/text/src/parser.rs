@@ -552,6 +552,220 @@ impl State {
         out.push(f(96, s0.p, n0.p, pb * 4 + vb));
         out.push(f(97, s0.u, n0.u, pb * 16 + vb * 4 + d.min(3)));
     }
+
+    /// The features of [`State::features`] that see more than the buffer position (the
+    /// rest are [`buffer_features`]).
+    fn stack_features(&self, words: &[PWord], out: &mut Vec<u64>) {
+        out.clear();
+        let word = |i: usize| -> PWord {
+            if i == NONE || i > self.n {
+                NONE_W
+            } else if i == 0 {
+                ROOT_W
+            } else {
+                words[i - 1]
+            }
+        };
+        let at = |v: &Vec<usize>, i: usize| if i == NONE || i > self.n { NONE } else { v[i] };
+        let lab = |i: usize| -> u64 {
+            if i == NONE || i > self.n || self.heads[i] == NONE {
+                1
+            } else {
+                self.labels[i] as u64 + 10
+            }
+        };
+        let s0i = self.s0();
+        let s1i = if self.stack.len() >= 2 {
+            self.stack[self.stack.len() - 2]
+        } else {
+            NONE
+        };
+        let n0i = if self.b <= self.n { self.b } else { NONE };
+        let n1i = if self.b < self.n { self.b + 1 } else { NONE };
+        let n2i = if self.b + 1 < self.n {
+            self.b + 2
+        } else {
+            NONE
+        };
+        let s0hi = at(&self.heads, s0i);
+        let s0h2i = at(&self.heads, s0hi);
+        let s0li = at(&self.l1, s0i);
+        let s0l2i = at(&self.l2, s0i);
+        let s0ri = at(&self.r1, s0i);
+        let s0r2i = at(&self.r2, s0i);
+        let n0li = at(&self.l1, n0i);
+        let n0l2i = at(&self.l2, n0i);
+        let (s0, s1, n0, n1, n2) = (word(s0i), word(s1i), word(n0i), word(n1i), word(n2i));
+        let (s0h, s0h2, s0l, s0l2, s0r, s0r2, n0l, n0l2) = (
+            word(s0hi),
+            word(s0h2i),
+            word(s0li),
+            word(s0l2i),
+            word(s0ri),
+            word(s0r2i),
+            word(n0li),
+            word(n0l2i),
+        );
+        let d: u64 = if s0i == NONE || n0i == NONE || s0i == 0 {
+            0
+        } else {
+            match n0i - s0i {
+                x @ 1..=4 => x as u64,
+                5..=9 => 5,
+                _ => 6,
+            }
+        };
+        let cnt = |v: &Vec<u16>, i: usize| {
+            if i == NONE || i > self.n {
+                99
+            } else {
+                v[i].min(8) as u64
+            }
+        };
+        let set = |v: &Vec<u64>, i: usize| {
+            if i == NONE || i > self.n {
+                1
+            } else {
+                v[i] ^ 0xabc
+            }
+        };
+        let (vr, vl, n0vl) = (cnt(&self.nr, s0i), cnt(&self.nl, s0i), cnt(&self.nl, n0i));
+        let (sr, sl, n0sl) = (
+            set(&self.rset, s0i),
+            set(&self.lset, s0i),
+            set(&self.lset, n0i),
+        );
+        let f = |t: u32, a: u64, b: u64, c: u64| feat(t, a, b, c);
+        out.push(f(1, s0.w, s0.p, 0));
+        out.push(f(2, s0.w, 0, 0));
+        out.push(f(3, s0.p, 0, 0));
+        out.push(feat4(13, s0.w, s0.p, n0.w, n0.p));
+        out.push(f(14, s0.w, s0.p, n0.w));
+        out.push(f(15, s0.w, n0.w, n0.p));
+        out.push(f(16, s0.w, s0.p, n0.p));
+        out.push(f(17, s0.p, n0.w, n0.p));
+        out.push(f(18, s0.w, n0.w, 0));
+        out.push(f(19, s0.p, n0.p, 0));
+        out.push(f(22, s0.p, n0.p, n1.p));
+        out.push(f(23, s0h.p, s0.p, n0.p));
+        out.push(f(24, s0.p, s0l.p, n0.p));
+        out.push(f(25, s0.p, s0r.p, n0.p));
+        out.push(f(26, s0.p, n0.p, n0l.p));
+        out.push(f(27, s0.w, d, 0));
+        out.push(f(28, s0.p, d, 0));
+        out.push(f(29, n0.w, d, 0));
+        out.push(f(30, n0.p, d, 0));
+        out.push(feat4(31, s0.w, n0.w, d, 0));
+        out.push(f(32, s0.p, n0.p, d));
+        out.push(f(33, s0.w, vr, 0));
+        out.push(f(34, s0.p, vr, 0));
+        out.push(f(35, s0.w, vl, 0));
+        out.push(f(36, s0.p, vl, 0));
+        out.push(f(37, n0.w, n0vl, 0));
+        out.push(f(38, n0.p, n0vl, 0));
+        out.push(f(39, s0h.w, 0, 0));
+        out.push(f(40, s0h.p, 0, 0));
+        out.push(f(41, lab(s0i), 0, 0));
+        out.push(f(42, s0l.w, 0, 0));
+        out.push(f(43, s0l.p, 0, 0));
+        out.push(f(44, lab(s0li), 0, 0));
+        out.push(f(45, s0r.w, 0, 0));
+        out.push(f(46, s0r.p, 0, 0));
+        out.push(f(47, lab(s0ri), 0, 0));
+        out.push(f(48, n0l.w, 0, 0));
+        out.push(f(49, n0l.p, 0, 0));
+        out.push(f(50, lab(n0li), 0, 0));
+        out.push(f(51, s0h2.w, 0, 0));
+        out.push(f(52, s0h2.p, 0, 0));
+        out.push(f(53, lab(s0hi), 0, 0));
+        out.push(f(54, s0l2.w, 0, 0));
+        out.push(f(55, s0l2.p, 0, 0));
+        out.push(f(56, lab(s0l2i), 0, 0));
+        out.push(f(57, s0r2.w, 0, 0));
+        out.push(f(58, s0r2.p, 0, 0));
+        out.push(f(59, lab(s0r2i), 0, 0));
+        out.push(f(60, n0l2.w, 0, 0));
+        out.push(f(61, n0l2.p, 0, 0));
+        out.push(f(62, lab(n0l2i), 0, 0));
+        out.push(f(63, s0.p, s0l.p, s0l2.p));
+        out.push(f(64, s0.p, s0r.p, s0r2.p));
+        out.push(f(65, s0.p, s0h.p, s0h2.p));
+        out.push(f(66, n0.p, n0l.p, n0l2.p));
+        out.push(f(67, s0.w, sr, 0));
+        out.push(f(68, s0.p, sr, 0));
+        out.push(f(69, s0.w, sl, 0));
+        out.push(f(70, s0.p, sl, 0));
+        out.push(f(71, n0.w, n0sl, 0));
+        out.push(f(72, n0.p, n0sl, 0));
+        out.push(f(73, s1.w, 0, 0));
+        out.push(f(74, s1.p, 0, 0));
+        out.push(f(75, s1.p, s0.p, n0.p));
+        out.push(f(76, s1.w, s0.w, 0));
+        out.push(feat4(78, s0.p, n0.p, n1.p, n2.p));
+        out.push(f(80, s0.p, (s0hi != NONE) as u64, n0.p));
+        out.push(f(81, s0h.p, n0.p, 0));
+        out.push(f(82, s1.p, lab(s1i), s0.p));
+        out.push(f(83, s0.p, lab(s0i), n0.p));
+        out.push(f(85, s0.w, n0.p, n1.p));
+        // Coarse (UPOS) versions of the main combinations generalise over fine tags.
+        out.push(f(86, s0.u, n0.u, 0));
+        out.push(f(87, s0.u, n0.u, n1.u));
+        out.push(f(88, s1.u, s0.u, n0.u));
+        out.push(f(89, s0.u, s0l.u, s0r.u));
+        out.push(f(90, n0.u, n0l.u, s0.u));
+        out.push(f(91, s0h.u, s0.u, n0.u));
+        // Word endings help with words unseen in training.
+        out.push(f(92, s0.suf, s0.p, 0));
+        // What lies between s0 and n0: punctuation and verbs (prefix counts, O(1)).
+        let (pb, vb) = if s0i != NONE && s0i != 0 && n0i != NONE {
+            let a = &words[s0i - 1];
+            let b = &words[n0i - 1];
+            let pb = b
+                .punct_before
+                .saturating_sub(a.punct_before + a.punct as u32);
+            let vb = b.verb_before.saturating_sub(a.verb_before + a.verb as u32);
+            (pb.min(3) as u64, vb.min(2) as u64)
+        } else {
+            (9, 9)
+        };
+        out.push(f(95, pb, vb, 0));
+        out.push(f(96, s0.p, n0.p, pb * 4 + vb));
+        out.push(f(97, s0.u, n0.u, pb * 16 + vb * 4 + d.min(3)));
+    }
+}
+
+/// The features of [`State::features`] that depend on the buffer position `b` only
+/// (in a sentence of `words`, `1 <= b <= words.len()`).
+fn buffer_features(b: usize, words: &[PWord], out: &mut Vec<u64>) {
+    out.clear();
+    let n = words.len();
+    let word = |i: usize| -> PWord {
+        match i.checked_sub(1).and_then(|i| words.get(i)) {
+            Some(w) => *w,
+            None => NONE_W,
+        }
+    };
+    let n0 = word(b);
+    let n1 = if b < n { word(b + 1) } else { NONE_W };
+    let n2 = if b + 1 < n { word(b + 2) } else { NONE_W };
+    let n3 = if b + 2 < n { word(b + 3) } else { NONE_W };
+    let f = |t: u32, a: u64, b: u64, c: u64| feat(t, a, b, c);
+    out.push(f(79, 0, 0, 0));
+    out.push(f(4, n0.w, n0.p, 0));
+    out.push(f(5, n0.w, 0, 0));
+    out.push(f(6, n0.p, 0, 0));
+    out.push(f(7, n1.w, n1.p, 0));
+    out.push(f(8, n1.w, 0, 0));
+    out.push(f(9, n1.p, 0, 0));
+    out.push(f(10, n2.w, n2.p, 0));
+    out.push(f(11, n2.w, 0, 0));
+    out.push(f(12, n2.p, 0, 0));
+    out.push(f(20, n0.p, n1.p, 0));
+    out.push(f(21, n0.p, n1.p, n2.p));
+    out.push(f(77, n3.p, 0, 0));
+    out.push(f(84, n0.w, n1.w, 0));
+    out.push(f(93, n0.suf, n0.p, 0));
+    out.push(f(94, n1.suf, n1.p, 0));
 }
 
 /// The trained parser.
@@ -706,9 +920,26 @@ impl Parser {
         let mut sigs: Vec<(usize, u64)> = Vec::new();
         // Branch points: (margin, step, best action of another kind).
         let mut cands: Vec<(f32, usize, usize)> = Vec::new();
+        // The sums of the features that depend on the buffer position only, once per
+        // position (row `b - 1`), shared by all the states with that position.
+        let mut base = vec![0i32; words.len() * na];
+        for (b, row) in (1..).zip(base.chunks_exact_mut(na.max(1))) {
+            buffer_features(b, words, &mut f);
+            self.weights.partial(&f, row);
+        }
+        let score = |st: &State, f: &mut Vec<u64>, scores: &mut [f32]| {
+            st.stack_features(words, f);
+            let at = st.b.wrapping_sub(1).wrapping_mul(na);
+            match base.get(at..at.wrapping_add(na)) {
+                Some(row) => self.weights.scores_from(row, f, scores),
+                None => {
+                    st.features(words, f);
+                    self.weights.scores(f, scores);
+                }
+            }
+        };
         while !st.terminal() {
-            st.features(words, &mut f);
-            self.weights.scores(&f, &mut scores);
+            score(&st, &mut f, &mut scores);
             st.mask_invalid(&mut scores, nl, self.root_label);
             let Some(a) = argmax(&scores, |a| scores[a] > f32::NEG_INFINITY) else {
                 break;
@@ -779,8 +1010,7 @@ impl Parser {
                 if bs.terminal() || lp - aligned < -search.give_up {
                     break;
                 }
-                bs.features(words, &mut f);
-                self.weights.scores(&f, &mut scores);
+                score(&bs, &mut f, &mut scores);
                 bs.mask_invalid(&mut scores, nl, self.root_label);
                 let Some(a) = argmax(&scores, |a| scores[a] > f32::NEG_INFINITY) else {
                     break;
@@ -1023,6 +1253,39 @@ mod tests {
                     let pick = ok[(rng.unit() * ok.len() as f64) as usize % ok.len()];
                     st.apply(pick, nl);
                 }
+            }
+        }
+    }
+
+    /// The stack and buffer features together are exactly the full feature set, on
+    /// every state met along random valid paths.
+    #[test]
+    fn split_features_are_the_full_set() {
+        let nl = 5;
+        let na = 2 + 2 * nl;
+        let mut rng = Rng::new(11);
+        let tagset: Vec<(String, String)> = ["NOUN", "VERB", "PUNCT", "AUX"]
+            .iter()
+            .map(|t| (t.to_string(), t.to_string()))
+            .collect();
+        for n in 1..9 {
+            let forms: Vec<String> = (0..n).map(|i| format!("w{}", rng.below(4) + i)).collect();
+            let refs: Vec<&str> = forms.iter().map(String::as_str).collect();
+            let tags: Vec<usize> = (0..n).map(|_| rng.below(tagset.len())).collect();
+            let words = pwords(&refs, &tags, &tagset);
+            let mut st = State::new(n);
+            let (mut full, mut split, mut buf) = (Vec::new(), Vec::new(), Vec::new());
+            while !st.terminal() {
+                st.features(&words, &mut full);
+                st.stack_features(&words, &mut split);
+                buffer_features(st.b, &words, &mut buf);
+                split.extend_from_slice(&buf);
+                full.sort_unstable();
+                split.sort_unstable();
+                assert_eq!(full, split, "n={n} b={}", st.b);
+                let ok: Vec<usize> = (0..na).filter(|&a| st.valid(a, nl, 0)).collect();
+                let pick = ok[rng.below(ok.len())];
+                st.apply(pick, nl);
             }
         }
     }

@@ -511,13 +511,79 @@ impl Weights {
         self.scores_impl(feats, out);
     }
 
-    /// In passes, so that the memory loads of all features overlap: probe the hot table
-    /// (prefetching the cold groups of keys it lacks); probe the cold table; add the
-    /// dense rows block by block, the block's sums in registers; then add the sparse
-    /// runs. Runs of one weight are added as soon as they are found.
     #[inline(always)]
     fn scores_impl(&self, feats: &[u64], out: &mut [f32]) {
-        let mut acc = [0i32; 256 + LANES];
+        let mut acc = [0i32; ACC];
+        self.accumulate(feats, &mut acc);
+        for (o, a) in out.iter_mut().zip(acc) {
+            *o = a as f32;
+        }
+    }
+
+    /// The exact integer sums of the weights of `feats`, one per class, into `out`
+    /// (`n_classes` slots); [`Weights::scores_from`] adds more features to them later.
+    /// Integer sums do not depend on the order of their terms, so splitting a feature
+    /// set in two gives the same scores as scoring it whole.
+    pub(crate) fn partial(&self, feats: &[u64], out: &mut [i32]) {
+        let mut acc = [0i32; ACC];
+        #[cfg(target_arch = "x86_64")]
+        if self.avx2 {
+            // SAFETY: the CPU supports AVX2 (checked when the weights were loaded).
+            unsafe { self.accumulate_avx2(feats, &mut acc) };
+        } else {
+            self.accumulate(feats, &mut acc);
+        }
+        #[cfg(not(target_arch = "x86_64"))]
+        self.accumulate(feats, &mut acc);
+        for (o, a) in out.iter_mut().zip(acc) {
+            *o = a;
+        }
+    }
+
+    /// As [`Weights::scores`], for `feats` plus the features whose [`Weights::partial`]
+    /// sums are `base`.
+    #[inline]
+    pub(crate) fn scores_from(&self, base: &[i32], feats: &[u64], out: &mut [f32]) {
+        #[cfg(target_arch = "x86_64")]
+        if self.avx2 {
+            // SAFETY: the CPU supports AVX2 (checked when the weights were loaded).
+            unsafe { self.scores_from_avx2(base, feats, out) };
+            return;
+        }
+        self.scores_from_impl(base, feats, out);
+    }
+
+    #[cfg(target_arch = "x86_64")]
+    #[target_feature(enable = "avx2")]
+    unsafe fn scores_from_avx2(&self, base: &[i32], feats: &[u64], out: &mut [f32]) {
+        self.scores_from_impl(base, feats, out);
+    }
+
+    #[cfg(target_arch = "x86_64")]
+    #[target_feature(enable = "avx2")]
+    unsafe fn accumulate_avx2(&self, feats: &[u64], acc: &mut [i32; ACC]) {
+        self.accumulate(feats, acc);
+    }
+
+    #[inline(always)]
+    fn scores_from_impl(&self, base: &[i32], feats: &[u64], out: &mut [f32]) {
+        let mut acc = [0i32; ACC];
+        for (a, &b) in acc.iter_mut().zip(base) {
+            *a = b;
+        }
+        self.accumulate(feats, &mut acc);
+        for (o, a) in out.iter_mut().zip(acc) {
+            *o = a as f32;
+        }
+    }
+
+    /// Add the weights of `feats` to `acc`, in passes, so that the memory loads of all
+    /// features overlap: probe the hot table (prefetching the cold groups of keys it
+    /// lacks); probe the cold table; add the dense rows block by block, the block's sums
+    /// in registers; then add the sparse runs. Runs of one weight are added as soon as
+    /// they are found.
+    #[inline(always)]
+    fn accumulate(&self, feats: &[u64], acc: &mut [i32; ACC]) {
         let mut later = Later {
             sparse: [0; CHUNK],
             ns: 0,
@@ -538,7 +604,7 @@ impl Weights {
             }
             for &f in chunk {
                 match probe(hot, f) {
-                    Some(meta) => later.found(meta, &mut acc, entries, dense),
+                    Some(meta) => later.found(meta, acc, entries, dense),
                     None => {
                         prefetch(cold, home(f, cold.len()));
                         if let Some(m) = missed.get_mut(nm) {
@@ -550,12 +616,12 @@ impl Weights {
             }
             for &f in &missed[..nm] {
                 if let Some(meta) = probe(cold, f) {
-                    later.found(meta, &mut acc, entries, dense);
+                    later.found(meta, acc, entries, dense);
                 }
             }
             // Dense rows first: most are in cache, and adding them up gives the sparse
             // runs (more often cold) time to arrive.
-            add_dense(dense, self.stride, &later.dense[..later.nd], &mut acc);
+            add_dense(dense, self.stride, &later.dense[..later.nd], acc);
             for &meta in &later.sparse[..later.ns] {
                 let s = (meta >> 8) as usize;
                 let len = ((meta & 0xff) as usize).div_ceil(PAIR) * PAIR;
@@ -570,11 +636,12 @@ impl Weights {
                 }
             }
         }
-        for (o, a) in out.iter_mut().zip(acc) {
-            *o = a as f32;
-        }
     }
 }
+
+/// Length of the score accumulators: any class count up to 256, plus room for a whole
+/// block of [`LANES`] past the last class.
+const ACC: usize = 256 + LANES;
 
 /// The cold table is filled to at most this percentage (40-80% once its size is rounded
 /// up to a power of two; denser tables measured slower, from probing further).
@@ -596,7 +663,7 @@ struct Later {
 impl Later {
     /// Add a run of one weight now, or note (and prefetch) a longer one.
     #[inline(always)]
-    fn found(&mut self, meta: u32, acc: &mut [i32; 256 + LANES], entries: &[Entry], dense: &[i16]) {
+    fn found(&mut self, meta: u32, acc: &mut [i32; ACC], entries: &[Entry], dense: &[i16]) {
         let len = meta & 0xff;
         if len == 1 {
             acc[((meta >> 8) & 0xff) as usize] += (meta as i32) >> 16;
@@ -786,6 +853,12 @@ mod tests {
                 // The portable path too (`scores` takes the AVX2 one where it can).
                 frozen.scores_impl(&feats, &mut got);
                 assert_eq!(got, want, "{n_classes} classes, portable");
+                // Scoring in two parts adds up to the same.
+                let cut = rng.below(feats.len() + 1);
+                let mut base = vec![0i32; n_classes];
+                frozen.partial(&feats[..cut], &mut base);
+                frozen.scores_from(&base, &feats[cut..], &mut got);
+                assert_eq!(got, want, "{n_classes} classes, split at {cut}");
             }
         }
     }
