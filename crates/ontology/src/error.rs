@@ -2,13 +2,15 @@
 
 /// A table row that could not be read: which file, which line, and why.
 ///
-/// The tables shipped inside the crate are checked by the crate's own
+/// The tables compiled into the crate are checked by the crate's own
 /// tests, so this error only surfaces if an embedded file is edited
 /// carelessly.
 #[derive(Clone, Debug, PartialEq, Eq, thiserror::Error)]
 #[error("{file}:{line}: {reason}")]
 pub struct DataError {
-    /// Name of the table file (as it sits under the crate's `data/`).
+    /// Name of the table file: as it sits under the crate's `data/`, or
+    /// relative to the workspace root for the actor dictionary the country
+    /// table reads (`dictionaries/actors/countries.dyad`).
     pub file: &'static str,
     /// 1-based line number of the offending row.
     pub line: usize,

@@ -18,7 +18,11 @@
 //! * **Actors**: three-letter CAMEO actor type codes ([`ActorType`]: roles
 //!   such as GOV or MIL, international codes such as IGO, regions,
 //!   religions) and country codes ([`Country`]); [`split_actor_code`]
-//!   reads a full code such as `USAGOVMIL` into those parts.
+//!   reads a full code such as `USAGOVMIL` into those parts. The countries
+//!   are the states of the project's actor dictionary
+//!   `dictionaries/actors/countries.dyad` (its `= CODE  Name` headers) and
+//!   the crate's `data/territories.tsv`, which adds the codes CAMEO coding
+//!   uses beyond them (`USAGUM` for Guam, `TMP`, `KSV`).
 //!
 //! Use the free functions, or [`Ontology::get`] for the whole tables.
 //!
@@ -545,13 +549,18 @@ mod tests {
     #[test]
     fn country_facts() {
         assert_eq!(country("DEU").unwrap().name, "Germany");
-        assert_eq!(country("USA").unwrap().cow, Some(2));
+        assert_eq!(country("USA").unwrap().name, "United States");
         assert_eq!(country("USAGUM").unwrap().name, "Guam");
-        assert_eq!(country("PSE").unwrap().cow, None);
+        assert_eq!(country("TMP").unwrap().name, "Timor-Leste");
+        assert_eq!(country("TLS").unwrap().name, "Timor-Leste");
         assert!(country("XXX").is_none());
         assert!(country("---").is_none());
         assert!(country("deu").is_none());
-        assert_eq!(country_by_name("russian federation").unwrap().code, "RUS");
+        assert_eq!(country_by_name("russia").unwrap().code, "RUS");
+        // A territory named like its ISO entry in countries.dyad is found
+        // under the code CAMEO coding uses.
+        assert_eq!(country_by_name("Guam").unwrap().code, "USAGUM");
+        assert_eq!(country_by_name("east timor").unwrap().code, "TMP");
         assert_eq!(country_by_name(" Isle Of Man ").unwrap().code, "GBRIMY");
         assert!(country_by_name("Atlantis").is_none());
         assert!(ont().countries().windows(2).all(|w| w[0].code < w[1].code));
