@@ -127,16 +127,50 @@ impl Trainer {
     }
 }
 
-/// Eight slots of an open-addressing table, one cache line: the keys' high 32 bits as
-/// fingerprints (0 = empty slot), and for each slot a `meta` word that says where its
-/// run of (class, weight) pairs is (see [`Weights`]). A key goes to the first free slot
-/// of its home group or of the groups after it, so a lookup compares the fingerprints of
-/// a whole group at once and stops at a group with a free slot.
+/// Eight slots of an open-addressing table, one cache line: 16-bit fingerprints of the
+/// keys (0 = empty slot), and for each slot a [`Cell`] that holds a run of one or two
+/// (class, weight) pairs itself or says where a longer run is (see [`Weights`]). A key
+/// goes to the first free slot of its home group or of the groups after it, so a lookup
+/// compares the fingerprints of a whole group at once and stops at a group with a free
+/// slot.
 #[derive(Clone, Copy, Default)]
 #[repr(C, align(64))]
 struct Group {
-    fp: [u32; SLOTS],
-    meta: [u32; SLOTS],
+    fp: [u16; SLOTS],
+    slot: [Cell; SLOTS],
+}
+
+/// What a table slot holds: `classes` is two class bytes (low, high) and `w` their
+/// weights; `NO_CLASS` in the high byte ends a run of one. `NO_CLASS` in the low byte
+/// means a run stored elsewhere: the high byte is its length (0 for a dense row) and
+/// `w` the two halves of its start.
+#[derive(Clone, Copy, Default)]
+#[repr(C)]
+struct Cell {
+    classes: u16,
+    w: [i16; 2],
+}
+
+/// The class byte that marks a [`Cell`] as not a class (so at most 255 classes).
+const NO_CLASS: u16 = 0xff;
+
+impl Cell {
+    fn inline(row: &[Entry]) -> Cell {
+        let (c0, w0) = row.first().map_or((NO_CLASS, 0), |e| (e.class as u16, e.w));
+        let (c1, w1) = row.get(1).map_or((NO_CLASS, 0), |e| (e.class as u16, e.w));
+        Cell {
+            classes: c0 | c1 << 8,
+            w: [w0, w1],
+        }
+    }
+
+    /// A run of `len` weights (0: a dense row) starting at `start`.
+    fn run(start: u32, len: u8) -> Cell {
+        Cell {
+            classes: NO_CLASS | (len as u16) << 8,
+            w: [start as u16 as i16, (start >> 16) as u16 as i16],
+        }
+    }
 }
 
 /// Slots per [`Group`].
@@ -297,13 +331,16 @@ impl<T: Zeroable> Table<T> {
 ///
 /// Features with dense rows (the most frequent ones: a feature gains classes with each
 /// update) live in a small `hot` table that stays in cache; the rest in a large `cold`
-/// table, probed only for keys the hot one lacks. A slot's `meta` is `start << 8 | length`: a
-/// run of one weight is stored in it directly (`class << 8 | weight << 16 | 1`), longer
-/// runs in `entries` (padded with zero weights to a multiple of [`PAIR`]) and the
-/// longest as whole rows of `dense` (length 0, `start` in weights).
+/// table, probed only for keys the hot one lacks. Runs of one or two weights (three
+/// features in four) are stored in their table slot, so one cache line brings them;
+/// longer runs are in `entries` (padded with zero weights to a multiple of [`PAIR`]) and
+/// the longest are whole rows of `dense`.
 ///
-/// Weights stay quantised (`i16`) and are added up exactly in `i32`; the common scale
-/// does not change which class scores highest, so it is not applied.
+/// Weights stay quantised (`i16`) and are added up in `i32`; the common scale does not
+/// change which class scores highest, so it is not applied. A feature absent from the
+/// model matches a stored one only if both share a home group and a 16-bit fingerprint
+/// (about once in 14,000 lookups of absent features): a hashing-trick collision, which
+/// makes the sums approximate but stays deterministic.
 pub(crate) struct Weights {
     n_classes: usize,
     hot: Table<Group>,
@@ -324,55 +361,63 @@ const LANES: usize = 16;
 /// Sparse runs are padded to a multiple of this many entries.
 const PAIR: usize = 2;
 
-/// The 32 bits of `key` a slot keeps (never 0, which marks a free slot). Keys are
-/// well-mixed hashes, but all 64 bits are folded in so that keys differing only in their
-/// low bits (which pick the group) are told apart too.
+/// The 16 bits of `key` a slot keeps (never 0, which marks a free slot): its low bits,
+/// which [`home`] (the high part of a product) hardly depends on. Keys are well-mixed
+/// hashes.
 #[inline(always)]
-fn fingerprint(key: u64) -> u32 {
-    match (key >> 32) as u32 ^ key as u32 {
+fn fingerprint(key: u64) -> u16 {
+    match key as u16 {
         0 => 1,
         f => f,
     }
 }
 
-/// The home group of `key` in a table of `groups` groups (a power of two).
+/// The home group of `key` in a table of `groups` groups: the high part of `key × groups`
+/// (Lemire's multiply-shift range reduction), so that tables need not be a power of two
+/// in size and can be filled to the load that probes best.
 #[inline(always)]
 fn home(key: u64, groups: usize) -> usize {
-    (key as usize) & groups.wrapping_sub(1)
+    ((key as u128 * groups as u128) >> 64) as usize
 }
 
-/// The `meta` word of `key` in `table` (a power-of-two number of groups), if present.
+/// The group after `g` in a table of `groups` groups (wrapping around).
 #[inline(always)]
-fn probe(table: &[Group], key: u64) -> Option<u32> {
-    let mask = table.len().wrapping_sub(1);
+fn next_group(g: usize, groups: usize) -> usize {
+    if g + 1 >= groups {
+        0
+    } else {
+        g + 1
+    }
+}
+
+/// The slot of `key` in `table`, if present.
+#[inline(always)]
+fn probe(table: &[Group], key: u64) -> Option<Cell> {
     let fp = fingerprint(key);
-    let mut g = (key as usize) & mask;
+    let mut g = home(key, table.len());
     while let Some(group) = table.get(g) {
         let hit = matches(&group.fp, fp);
         if hit != 0 {
-            return group.meta.get(hit.trailing_zeros() as usize / 2).copied();
+            return group.slot.get(hit.trailing_zeros() as usize / 2).copied();
         }
         if matches(&group.fp, 0) != 0 {
             return None;
         }
-        g = (g + 1) & mask;
+        g = next_group(g, table.len());
     }
     None
 }
 
 /// Bit mask of the slots holding `fp`: two bits per slot, slot `i` at bits `2i, 2i + 1`.
 #[inline(always)]
-fn matches(fps: &[u32; SLOTS], fp: u32) -> u32 {
+fn matches(fps: &[u16; SLOTS], fp: u16) -> u32 {
     #[cfg(target_arch = "x86_64")]
     {
         use core::arch::x86_64::*;
-        // SAFETY: SSE2 is part of x86_64; the loads read the 32 bytes of `fps`.
+        // SAFETY: SSE2 is part of x86_64; the load reads the 16 bytes of `fps`.
         unsafe {
-            let p = fps.as_ptr() as *const __m128i;
-            let key = _mm_set1_epi32(fp as i32);
-            let a = _mm_cmpeq_epi32(_mm_loadu_si128(p), key);
-            let b = _mm_cmpeq_epi32(_mm_loadu_si128(p.add(1)), key);
-            _mm_movemask_epi8(_mm_packs_epi32(a, b)) as u32
+            let v = _mm_loadu_si128(fps.as_ptr() as *const __m128i);
+            _mm_movemask_epi8(_mm_cmpeq_epi16(v, _mm_set1_epi16(fp as i16))) as u32
         }
     }
     #[cfg(not(target_arch = "x86_64"))]
@@ -387,22 +432,21 @@ fn matches(fps: &[u32; SLOTS], fp: u32) -> u32 {
 
 /// An empty open-addressing table for `n` keys, filled to at most `load` percent.
 fn new_table(n: usize, load: usize) -> Table<Group> {
-    let groups = (n * 100).div_ceil(SLOTS * load).max(1).next_power_of_two();
-    Table::<Group>::zeroed(groups)
+    Table::<Group>::zeroed((n * 100).div_ceil(SLOTS * load).max(1))
 }
 
-/// Put `key` with its `meta` in the first free slot from its home group on.
-fn insert(table: &mut [Group], key: u64, meta: u32) {
-    let mask = table.len().wrapping_sub(1);
-    let mut g = (key as usize) & mask;
+/// Put `key` with its `slot` in the first free slot from its home group on.
+fn insert(table: &mut [Group], key: u64, slot: Cell) {
+    let groups = table.len();
+    let mut g = home(key, groups);
     // The table is never full (see `new_table`), so this ends.
     while let Some(group) = table.get_mut(g) {
         if let Some(i) = group.fp.iter().position(|&f| f == 0) {
             group.fp[i] = fingerprint(key);
-            group.meta[i] = meta;
+            group.slot[i] = slot;
             return;
         }
-        g = (g + 1) & mask;
+        g = next_group(g, groups);
     }
 }
 
@@ -415,7 +459,7 @@ impl Weights {
         let corrupt = |m: &str| Error::Model(format!("corrupt model data: {m}"));
         let n_classes = r.u32()? as usize;
         let _scale = r.f32()?;
-        if n_classes > 256 {
+        if n_classes >= NO_CLASS as usize {
             return Err(corrupt("too many classes"));
         }
         let n = r.len(3)?;
@@ -456,12 +500,11 @@ impl Weights {
                 for e in &row {
                     dense[at + e.class as usize] = e.w;
                 }
-                hot_keys.push((key, (at as u32) << 8));
+                hot_keys.push((key, Cell::run(at as u32, 0)));
                 continue;
             }
-            let meta = if len == 1 {
-                let e = row[0];
-                (e.w as u16 as u32) << 16 | (e.class as u32) << 8 | 1
+            let slot = if len <= 2 {
+                Cell::inline(&row)
             } else {
                 let at = entries.len();
                 if at >= 1 << 24 {
@@ -469,14 +512,14 @@ impl Weights {
                 }
                 entries.extend_from_slice(&row);
                 entries.resize(at + len.div_ceil(PAIR) * PAIR, Entry::default());
-                (at as u32) << 8 | len as u32
+                Cell::run(at as u32, len as u8)
             };
-            insert(cold.as_mut_slice(), key, meta);
+            insert(cold.as_mut_slice(), key, slot);
         }
         // The hot table is small: keep it sparse, for short probes.
         let mut hot = new_table(hot_keys.len(), 50);
-        for &(key, meta) in &hot_keys {
-            insert(hot.as_mut_slice(), key, meta);
+        for &(key, slot) in &hot_keys {
+            insert(hot.as_mut_slice(), key, slot);
         }
         #[cfg(target_arch = "x86_64")]
         let avx2 = std::arch::is_x86_feature_detected!("avx2");
@@ -585,44 +628,39 @@ impl Weights {
     #[inline(always)]
     fn accumulate(&self, feats: &[u64], acc: &mut [i32; ACC]) {
         let mut later = Later {
-            sparse: [0; CHUNK],
-            ns: 0,
-            dense: [0; CHUNK],
-            nd: 0,
+            sparse: Stack::new(),
+            dense: Stack::new(),
         };
-        let mut missed = [0u64; CHUNK];
+        let mut missed = Stack::<u64, CHUNK>::new();
         let hot = self.hot.as_slice();
         let cold = self.cold.as_slice();
         let entries = self.entries.as_slice();
         let dense = self.dense.as_slice();
         for chunk in feats.chunks(CHUNK) {
-            later.ns = 0;
-            later.nd = 0;
-            let mut nm = 0;
+            later.sparse.clear();
+            later.dense.clear();
+            missed.clear();
             for &f in chunk {
                 prefetch(hot, home(f, hot.len()));
             }
             for &f in chunk {
                 match probe(hot, f) {
-                    Some(meta) => later.found(meta, acc, entries, dense),
+                    Some(slot) => later.found(slot, acc, entries, dense),
                     None => {
                         prefetch(cold, home(f, cold.len()));
-                        if let Some(m) = missed.get_mut(nm) {
-                            *m = f;
-                            nm += 1;
-                        }
+                        missed.push(f);
                     }
                 }
             }
-            for &f in &missed[..nm] {
-                if let Some(meta) = probe(cold, f) {
-                    later.found(meta, acc, entries, dense);
+            for &f in missed.as_slice() {
+                if let Some(slot) = probe(cold, f) {
+                    later.found(slot, acc, entries, dense);
                 }
             }
             // Dense rows first: most are in cache, and adding them up gives the sparse
             // runs (more often cold) time to arrive.
-            add_dense(dense, self.stride, &later.dense[..later.nd], acc);
-            for &meta in &later.sparse[..later.ns] {
+            add_dense(dense, self.stride, later.dense.as_slice(), acc);
+            for &meta in later.sparse.as_slice() {
                 let s = (meta >> 8) as usize;
                 let len = ((meta & 0xff) as usize).div_ceil(PAIR) * PAIR;
                 for pair in entries
@@ -643,43 +681,78 @@ impl Weights {
 /// block of [`LANES`] past the last class.
 const ACC: usize = 256 + LANES;
 
-/// The cold table is filled to at most this percentage (40-80% once its size is rounded
-/// up to a power of two; denser tables measured slower, from probing further).
-const COLD_LOAD: usize = 80;
+/// The cold table is filled to this percentage (denser tables probe further; sparser
+/// ones are larger than the cache).
+const COLD_LOAD: usize = 60;
 
 /// Features are scored in chunks of this many.
 const CHUNK: usize = 128;
 
 /// Runs found in a chunk, to be added up once all its buckets are probed.
 struct Later {
-    /// `meta` of sparse runs.
-    sparse: [u32; CHUNK],
-    ns: usize,
+    /// Sparse runs, as `start << 8 | length`.
+    sparse: Stack<u32, CHUNK>,
     /// Offsets of dense rows (in weights).
-    dense: [u32; CHUNK],
-    nd: usize,
+    dense: Stack<u32, CHUNK>,
+}
+
+/// A vector of at most `N` plain values on the stack that, unlike an array, is not
+/// zeroed when made: it is made for every scoring call, and zeroing it cost more than
+/// the pushes.
+struct Stack<T: Copy, const N: usize> {
+    items: [std::mem::MaybeUninit<T>; N],
+    len: usize,
+}
+
+impl<T: Copy, const N: usize> Stack<T, N> {
+    #[inline(always)]
+    fn new() -> Self {
+        Stack {
+            items: [const { std::mem::MaybeUninit::uninit() }; N],
+            len: 0,
+        }
+    }
+
+    #[inline(always)]
+    fn clear(&mut self) {
+        self.len = 0;
+    }
+
+    /// Appends `v`; a full stack drops it (callers push at most `N`).
+    #[inline(always)]
+    fn push(&mut self, v: T) {
+        if let Some(slot) = self.items.get_mut(self.len) {
+            slot.write(v);
+            self.len += 1;
+        }
+    }
+
+    #[inline(always)]
+    fn as_slice(&self) -> &[T] {
+        // SAFETY: the first `len` items were written by `push` (`len <= N` always).
+        unsafe { std::slice::from_raw_parts(self.items.as_ptr() as *const T, self.len) }
+    }
 }
 
 impl Later {
-    /// Add a run of one weight now, or note (and prefetch) a longer one.
+    /// Add a run held in its slot now, or note (and prefetch) a longer one.
     #[inline(always)]
-    fn found(&mut self, meta: u32, acc: &mut [i32; ACC], entries: &[Entry], dense: &[i16]) {
-        let len = meta & 0xff;
-        if len == 1 {
-            acc[((meta >> 8) & 0xff) as usize] += (meta as i32) >> 16;
-        } else if len == 0 {
-            let start = meta >> 8;
+    fn found(&mut self, slot: Cell, acc: &mut [i32; ACC], entries: &[Entry], dense: &[i16]) {
+        let c0 = (slot.classes & NO_CLASS) as usize;
+        let c1 = (slot.classes >> 8) as usize;
+        if c0 != NO_CLASS as usize {
+            // A class byte is below `NO_CLASS`, so both indices are in `acc` (`ACC` > 255).
+            acc[c0] += slot.w[0] as i32;
+            acc[c1] += slot.w[1] as i32;
+            return;
+        }
+        let start = slot.w[0] as u16 as u32 | (slot.w[1] as u16 as u32) << 16;
+        if c1 == 0 {
             prefetch(dense, start as usize);
-            if let Some(d) = self.dense.get_mut(self.nd) {
-                *d = start;
-                self.nd += 1;
-            }
+            self.dense.push(start);
         } else {
-            prefetch(entries, (meta >> 8) as usize);
-            if let Some(s) = self.sparse.get_mut(self.ns) {
-                *s = meta;
-                self.ns += 1;
-            }
+            prefetch(entries, start as usize);
+            self.sparse.push(start << 8 | c1 as u32);
         }
     }
 }
@@ -830,12 +903,23 @@ mod tests {
                 }
             }
             let frozen = Weights::read(&mut Reader::new(&w.buf)).unwrap();
+            // Absent features whose fingerprint no stored feature has, so that the sums
+            // are exact (collisions are measured in `absent_features_rarely_collide`).
+            let stored: std::collections::HashSet<u16> =
+                rows.iter().map(|r| fingerprint(r.0)).collect();
+            let mut absent_rng = Rng::new(7 + n_classes as u64);
+            let mut absent = || loop {
+                let k = absent_rng.next_u64();
+                if !stored.contains(&fingerprint(k)) {
+                    return k;
+                }
+            };
             let mut got = vec![0f32; n_classes];
             for _ in 0..300 {
                 let n_feats = rng.below(200);
                 let feats: Vec<u64> = (0..n_feats)
                     .map(|_| match rng.below(3) {
-                        0 => rng.next_u64(),
+                        0 => absent(),
                         _ => rows[rng.below(rows.len())].0,
                     })
                     .collect();
@@ -861,6 +945,41 @@ mod tests {
                 assert_eq!(got, want, "{n_classes} classes, split at {cut}");
             }
         }
+    }
+
+    /// An absent feature takes a stored feature's weights about as often as the
+    /// fingerprint width predicts (a full group holds 8 of 65,535 fingerprints).
+    #[test]
+    fn absent_features_rarely_collide() {
+        let mut rng = Rng::new(3);
+        let mut keys: Vec<u64> = (0..200_000).map(|_| rng.next_u64()).collect();
+        keys.sort_unstable();
+        keys.dedup();
+        let mut w = Writer::default();
+        w.u32(4);
+        w.f32(1.0);
+        w.var(keys.len() as u64);
+        let mut prev = 0u64;
+        for &k in &keys {
+            w.var(k - prev);
+            prev = k;
+            w.var(1);
+            w.var(1);
+            w.i16(1);
+        }
+        let frozen = Weights::read(&mut Reader::new(&w.buf)).unwrap();
+        let tries = 1_000_000;
+        let mut hits = 0;
+        let mut got = [0f32; 4];
+        for _ in 0..tries {
+            let k = rng.next_u64();
+            if keys.binary_search(&k).is_err() {
+                frozen.scores(&[k], &mut got);
+                hits += (got[1] != 0.0) as usize;
+            }
+        }
+        let rate = hits as f64 / tries as f64;
+        assert!(rate < 2e-4, "collision rate {rate}");
     }
 
     #[test]
