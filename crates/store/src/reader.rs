@@ -349,6 +349,55 @@ pub struct Stats {
     pub undated_events: u64,
 }
 
+/// The columns `e.date, s.code, t.code, e.code, e.root, e.quad, e.goldstein10,
+/// e.mentions, e.sources, e.articles` of an event query, as SQLite gives them.
+struct EventRow {
+    days: Option<i64>,
+    source: String,
+    target: String,
+    code: String,
+    root: Option<i64>,
+    quad: Option<i64>,
+    goldstein10: Option<i64>,
+    counts: [i64; 3],
+}
+
+impl EventRow {
+    /// Reads the columns from index `at` on.
+    fn read(r: &rusqlite::Row<'_>, at: usize) -> rusqlite::Result<EventRow> {
+        Ok(EventRow {
+            days: r.get(at)?,
+            source: r.get(at + 1)?,
+            target: r.get(at + 2)?,
+            code: r.get(at + 3)?,
+            root: r.get(at + 4)?,
+            quad: r.get(at + 5)?,
+            goldstein10: r.get(at + 6)?,
+            counts: [r.get(at + 7)?, r.get(at + 8)?, r.get(at + 9)?],
+        })
+    }
+
+    fn into_event(self, id: EventId) -> Result<StoredEvent> {
+        let [mentions, sources, articles] = self.counts;
+        Ok(StoredEvent {
+            id,
+            date: EventDate(self.days.map(day).transpose()?),
+            source: self.source,
+            target: self.target,
+            code: self.code,
+            root: self.root.and_then(|r| u8::try_from(r).ok()),
+            quad: self
+                .quad
+                .and_then(|n| u8::try_from(n).ok())
+                .and_then(QuadClass::from_number),
+            goldstein: self.goldstein10.map(|g| g as f64 / 10.0),
+            mentions: count(mentions),
+            sources: count(sources),
+            articles: count(articles),
+        })
+    }
+}
+
 fn day(days: i64) -> Result<Date> {
     date_from_days(days).ok_or_else(|| Error::corrupt(format!("day number {days} is out of range")))
 }
@@ -631,42 +680,17 @@ impl Reader {
         );
         let mut st = self.conn.prepare_cached(&sql)?;
         let rows = st.query_map(rusqlite::params_from_iter(args), |r| {
-            Ok((
-                r.get::<_, i64>(0)?,
-                r.get::<_, Option<i64>>(1)?,
-                r.get::<_, String>(2)?,
-                r.get::<_, String>(3)?,
-                r.get::<_, String>(4)?,
-                r.get::<_, Option<i64>>(5)?,
-                r.get::<_, Option<i64>>(6)?,
-                r.get::<_, Option<i64>>(7)?,
-                [r.get::<_, i64>(8)?, r.get(9)?, r.get(10)?],
-            ))
+            Ok((r.get::<_, i64>(0)?, EventRow::read(r, 1)?))
         })?;
         let mut events = Vec::new();
         let mut more = false;
         for row in rows {
-            let (id, days, source, target, code, root, quad, g10, [mentions, sources, articles]) =
-                row?;
+            let (id, row) = row?;
             if events.len() == q.limit {
                 more = true;
                 break;
             }
-            events.push(StoredEvent {
-                id: EventId(id),
-                date: EventDate(days.map(day).transpose()?),
-                source,
-                target,
-                code,
-                root: root.and_then(|r| u8::try_from(r).ok()),
-                quad: quad
-                    .and_then(|n| u8::try_from(n).ok())
-                    .and_then(QuadClass::from_number),
-                goldstein: g10.map(|g| g as f64 / 10.0),
-                mentions: count(mentions),
-                sources: count(sources),
-                articles: count(articles),
-            });
+            events.push(row.into_event(EventId(id))?);
         }
         let next = match events.last() {
             Some(e) if more => Some(Cursor {
@@ -721,38 +745,8 @@ impl Reader {
              FROM events e JOIN actors s ON s.id = e.source JOIN actors t ON t.id = e.target
              WHERE e.id = ?1",
         )?;
-        let row = st
-            .query_row([id.0], |r| {
-                Ok((
-                    r.get::<_, Option<i64>>(0)?,
-                    r.get::<_, String>(1)?,
-                    r.get::<_, String>(2)?,
-                    r.get::<_, String>(3)?,
-                    r.get::<_, Option<i64>>(4)?,
-                    r.get::<_, Option<i64>>(5)?,
-                    r.get::<_, Option<i64>>(6)?,
-                    [r.get::<_, i64>(7)?, r.get(8)?, r.get(9)?],
-                ))
-            })
-            .optional()?;
-        row.map(|(days, source, target, code, root, quad, g10, [m, s, a])| {
-            Ok(StoredEvent {
-                id,
-                date: EventDate(days.map(day).transpose()?),
-                source,
-                target,
-                code,
-                root: root.and_then(|r| u8::try_from(r).ok()),
-                quad: quad
-                    .and_then(|n| u8::try_from(n).ok())
-                    .and_then(QuadClass::from_number),
-                goldstein: g10.map(|g| g as f64 / 10.0),
-                mentions: count(m),
-                sources: count(s),
-                articles: count(a),
-            })
-        })
-        .transpose()
+        let row = st.query_row([id.0], |r| EventRow::read(r, 0)).optional()?;
+        row.map(|row| row.into_event(id)).transpose()
     }
 
     /// Id and URL of the article of the first stored mention of event `id` (GDELT's
