@@ -8,7 +8,7 @@
 
 use crate::codec::{Reader, Writer};
 use crate::hash::{feat, feat4, hash_str, Rng};
-use crate::perceptron::{argmax, copy_pruned, Trainer, Weights};
+use crate::perceptron::{argmax, argmax_finite, copy_pruned, Trainer, Weights};
 use crate::tagger::norm_lower_into;
 use crate::Error;
 
@@ -743,7 +743,7 @@ impl Parser {
         while !st.terminal() {
             score(&st, &mut f, &mut scores);
             st.mask_invalid(&mut scores, nl, self.root_label);
-            let Some(a) = argmax(&scores, |a| scores[a] > f32::NEG_INFINITY) else {
+            let Some(a) = argmax_finite(&scores) else {
                 break;
             };
             if branching {
@@ -814,7 +814,7 @@ impl Parser {
                 }
                 score(&bs, &mut f, &mut scores);
                 bs.mask_invalid(&mut scores, nl, self.root_label);
-                let Some(a) = argmax(&scores, |a| scores[a] > f32::NEG_INFINITY) else {
+                let Some(a) = argmax_finite(&scores) else {
                     break;
                 };
                 lp += log_prob(&scores, a, temp);

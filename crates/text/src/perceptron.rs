@@ -851,6 +851,22 @@ fn prefetch<T>(v: &[T], i: usize) {
     let _ = (v, i);
 }
 
+/// Index of the highest score above minus infinity (ties: lowest index), as
+/// `argmax(scores, |i| scores[i] > f32::NEG_INFINITY)` but without the branches of the
+/// general form: this runs at every tagging and parsing step.
+#[inline]
+pub(crate) fn argmax_finite(scores: &[f32]) -> Option<usize> {
+    let mut best = f32::NEG_INFINITY;
+    let mut at = usize::MAX;
+    for (i, &s) in scores.iter().enumerate() {
+        if s > best {
+            best = s;
+            at = i;
+        }
+    }
+    (at != usize::MAX).then_some(at)
+}
+
 /// Index of the highest score among the allowed classes (ties: lowest index).
 pub(crate) fn argmax(scores: &[f32], allowed: impl Fn(usize) -> bool) -> Option<usize> {
     let mut best: Option<(usize, f32)> = None;
@@ -980,6 +996,25 @@ mod tests {
         }
         let rate = hits as f64 / tries as f64;
         assert!(rate < 2e-4, "collision rate {rate}");
+    }
+
+    #[test]
+    fn argmax_finite_is_argmax_over_finite_scores() {
+        let mut rng = Rng::new(5);
+        for _ in 0..2000 {
+            let n = rng.below(12);
+            let v: Vec<f32> = (0..n)
+                .map(|_| match rng.below(4) {
+                    0 => f32::NEG_INFINITY,
+                    _ => rng.below(5) as f32,
+                })
+                .collect();
+            assert_eq!(
+                argmax_finite(&v),
+                argmax(&v, |i| v[i] > f32::NEG_INFINITY),
+                "{v:?}"
+            );
+        }
     }
 
     #[test]

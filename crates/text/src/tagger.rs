@@ -4,7 +4,7 @@
 use crate::codec::{Reader, Writer};
 use crate::conllu::Sentence;
 use crate::hash::{feat, hash_str, FxHashMap, Rng};
-use crate::perceptron::{argmax, copy_pruned, Trainer, Weights};
+use crate::perceptron::{argmax, argmax_finite, copy_pruned, Trainer, Weights};
 use crate::Error;
 
 /// Hashes of what the features need to know about one word.
@@ -283,7 +283,7 @@ fn run_pass(weights: &Weights, info: &[WordInfo], n: usize, first: Option<&[usiz
                 );
             }
             weights.scores(&f, &mut scores);
-            argmax(&scores, |_| true).unwrap_or(0)
+            argmax_finite(&scores).unwrap_or(0)
         };
         out.push(t);
         p2 = p1;
