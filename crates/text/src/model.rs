@@ -226,47 +226,61 @@ impl Model {
             .collect()
     }
 
-    /// Analyse `text` and append it to `out` as CoNLL-U: a `# newdoc id = {doc_id}`
+    /// Analyse `text` and write it to `out` as CoNLL-U: a `# newdoc id = {doc_id}`
     /// line, then per sentence `# sent_id = {doc_id}-{n}` and `# text`, and per word
     /// `TokenRange=start:end` (character offsets into `text`) and `SpaceAfter=No` in MISC.
-    pub fn write_conllu(&self, text: &str, doc_id: &str, out: &mut String) {
+    /// Sentences are annotated and written a batch (64) at a time, so memory beyond the
+    /// text's tokens stays bounded however long it is.
+    pub fn write_conllu<W: std::fmt::Write>(
+        &self,
+        text: &str,
+        doc_id: &str,
+        out: &mut W,
+    ) -> std::fmt::Result {
         use std::fmt::Write as _;
         let clean = |s: &str| -> String {
             s.chars()
                 .map(|c| if c.is_control() { ' ' } else { c })
                 .collect()
         };
-        let _ = writeln!(out, "# newdoc id = {}", clean(doc_id));
+        let doc_id = clean(doc_id);
+        writeln!(out, "# newdoc id = {doc_id}")?;
         let sentences = tokenize::segment(text);
-        let annotated = self.annotate_sentences(&sentences);
-        for (i, (s, tokens)) in sentences.iter().zip(annotated).enumerate() {
-            let _ = writeln!(out, "# sent_id = {}-{}", clean(doc_id), i + 1);
-            let _ = writeln!(
-                out,
-                "# text = {}",
-                clean(text.get(s.start_byte..s.end_byte).unwrap_or_default())
-            );
-            let mut sent = crate::conllu::Sentence::default();
-            for (t, raw) in tokens.into_iter().zip(&s.tokens) {
-                let mut misc = String::new();
-                if !raw.space_after {
-                    misc.push_str("SpaceAfter=No|");
+        let mut buf = String::new();
+        for (b, batch) in sentences.chunks(BATCH).enumerate() {
+            buf.clear();
+            let annotated = self.annotate_sentences(batch);
+            for (i, (s, tokens)) in batch.iter().zip(annotated).enumerate() {
+                let _ = writeln!(buf, "# sent_id = {doc_id}-{}", b * BATCH + i + 1);
+                let _ = writeln!(
+                    buf,
+                    "# text = {}",
+                    clean(text.get(s.start_byte..s.end_byte).unwrap_or_default())
+                );
+                let mut sent = crate::conllu::Sentence::default();
+                for (t, raw) in tokens.into_iter().zip(&s.tokens) {
+                    let mut misc = String::new();
+                    if !raw.space_after {
+                        misc.push_str("SpaceAfter=No|");
+                    }
+                    let _ = write!(misc, "TokenRange={}:{}", raw.start_char, raw.end_char);
+                    sent.words.push(crate::conllu::Word {
+                        form: t.form,
+                        lemma: t.lemma,
+                        upos: t.upos,
+                        xpos: t.xpos,
+                        feats: t.feats,
+                        head: Some(t.head),
+                        deprel: t.deprel,
+                        deps: "_".into(),
+                        misc,
+                    });
                 }
-                let _ = write!(misc, "TokenRange={}:{}", raw.start_char, raw.end_char);
-                sent.words.push(crate::conllu::Word {
-                    form: t.form,
-                    lemma: t.lemma,
-                    upos: t.upos,
-                    xpos: t.xpos,
-                    feats: t.feats,
-                    head: Some(t.head),
-                    deprel: t.deprel,
-                    deps: "_".into(),
-                    misc,
-                });
+                crate::conllu::write_sentence(&mut buf, &sent);
             }
-            crate::conllu::write_sentence(out, &sent);
+            out.write_str(&buf)?;
         }
+        Ok(())
     }
 
     /// Shrink model bytes by dropping quantised weights below `tagger_min` (tagger) and

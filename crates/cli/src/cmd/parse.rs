@@ -27,23 +27,45 @@ pub fn run(args: Args) -> anyhow::Result<ExitCode> {
     }
     .with_parse_branches(args.parse_branches);
     let stdout = std::io::stdout();
-    let mut out = std::io::BufWriter::new(stdout.lock());
-    let mut buf = String::new();
+    let mut out = IoFmt {
+        inner: std::io::BufWriter::new(stdout.lock()),
+        error: None,
+    };
+    let write = |out: &mut IoFmt<_>, text: &str, doc_id: &str| -> anyhow::Result<()> {
+        if model.write_conllu(text, doc_id, out).is_err() {
+            let e = out.error.take();
+            return Err(e.map_or_else(|| anyhow::anyhow!("writing CoNLL-U"), Into::into))
+                .context("writing to standard output");
+        }
+        Ok(())
+    };
     if args.files.is_empty() {
         let mut text = String::new();
         std::io::stdin()
             .read_to_string(&mut text)
             .context("reading standard input")?;
-        model.write_conllu(&text, "stdin", &mut buf);
-        out.write_all(buf.as_bytes())?;
+        write(&mut out, &text, "stdin")?;
     }
     for path in &args.files {
         let text =
             std::fs::read_to_string(path).with_context(|| format!("reading {}", path.display()))?;
-        buf.clear();
-        model.write_conllu(&text, &path.display().to_string(), &mut buf);
-        out.write_all(buf.as_bytes())?;
+        write(&mut out, &text, &path.display().to_string())?;
     }
-    out.flush()?;
+    out.inner.flush()?;
     Ok(ExitCode::SUCCESS)
+}
+
+/// `fmt::Write` over an `io::Write`, keeping the I/O error that `fmt::Error` cannot carry.
+struct IoFmt<W: Write> {
+    inner: W,
+    error: Option<std::io::Error>,
+}
+
+impl<W: Write> std::fmt::Write for IoFmt<W> {
+    fn write_str(&mut self, s: &str) -> std::fmt::Result {
+        self.inner.write_all(s.as_bytes()).map_err(|e| {
+            self.error = Some(e);
+            std::fmt::Error
+        })
+    }
 }
