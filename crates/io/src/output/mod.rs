@@ -54,7 +54,7 @@ mod gdelt;
 mod jsonl;
 #[cfg(feature = "parquet")]
 mod parquet;
-mod phoenix;
+mod phoenix_tsv;
 
 pub use gdelt::{GdeltWriter, GDELT_COLUMNS};
 pub use jsonl::JsonlWriter;
@@ -63,7 +63,7 @@ pub use parquet::{
     Cell, ColumnType, ParquetColumn, ParquetTable, ParquetWriter, DEFAULT_ROW_GROUP_ROWS,
     EVENT_COLUMNS, EVENT_SCHEMA_ID,
 };
-pub use phoenix::{PhoenixWriter, PHOENIX_COLUMNS};
+pub use phoenix_tsv::{PhoenixWriter, PHOENIX_COLUMNS};
 
 /// One event to write, with the article and sentence it came from.
 #[derive(Clone, Debug, PartialEq)]
