@@ -209,45 +209,15 @@ impl<T> PhraseIndex<T> {
         self.count
     }
 
-    /// The longest phrase that matches `tokens` from `start`, as (length, value).
+    /// The longest phrase that matches `tokens` from `start`, as (length, value): the
+    /// first of [`PhraseIndex::matches`].
     pub(crate) fn longest<S: AsRef<str>>(&self, tokens: &[S], start: usize) -> Option<(usize, &T)> {
-        if !self.sorted {
-            return self.matches(tokens, start).next();
-        }
-        // The first of `matches`, found directly: the longer phrases the next word
-        // continues (longest first), else the first one-word phrase, which matches by
-        // being in the first word's bucket.
-        let rest = tokens.get(start..)?;
-        let first = rest.first()?.as_ref();
-        if !self.firsts.may_contain(first) {
-            return None;
-        }
-        let bucket = self.buckets.get(first)?;
-        // `singles` > 0: the bucket has longer phrases (else no second word is hashed).
-        let longer = match rest.get(1) {
-            Some(w) if bucket.singles > 0 => bucket.by_second.get(w.as_ref()),
-            _ => None,
-        };
-        if let Some(longer) = longer {
-            for &k in longer {
-                let Some(s) = bucket.stored.get(k as usize) else {
-                    continue;
-                };
-                let n = s.words.len();
-                let matched = rest.get(..n).is_some_and(|span| {
-                    s.words
-                        .iter()
-                        .zip(span)
-                        .skip(1)
-                        .all(|(w, t)| **w == *t.as_ref())
-                });
-                if matched {
-                    return Some((n, &s.value));
-                }
-            }
-        }
-        let single = bucket.stored.get(bucket.singles)?;
-        Some((single.words.len(), &single.value))
+        let mut first = None;
+        self.each_match(tokens, start, |n, v| {
+            first = Some((n, v));
+            true
+        });
+        first
     }
 
     /// Calls `f` with every phrase that matches `tokens` from `start`, as
