@@ -9,8 +9,10 @@ use std::sync::OnceLock;
 use std::time::Duration;
 
 use dyad_pipeline::Pipeline;
-use dyad_server::{build_pipeline, serve, AppState, PipelineOptions, ServerConfig};
+use dyad_server::{build_pipeline, AppState, PipelineOptions, ServerConfig};
 use serde_json::{json, Value};
+
+mod common;
 
 const SENTENCE: &str = "China urged South Korea to resolve the situation.";
 
@@ -46,16 +48,7 @@ fn start(config: ServerConfig) -> TestServer {
     ));
     let store = dyad_store::Store::open(&db).unwrap();
     let state = AppState::new(store, pipeline(), config).unwrap();
-    let runtime = tokio::runtime::Builder::new_multi_thread()
-        .worker_threads(2)
-        .enable_all()
-        .build()
-        .unwrap();
-    let listener = runtime
-        .block_on(tokio::net::TcpListener::bind("127.0.0.1:0"))
-        .unwrap();
-    let addr = listener.local_addr().unwrap();
-    runtime.spawn(serve(listener, state));
+    let (runtime, addr) = common::spawn_server(state);
     TestServer {
         addr,
         db,

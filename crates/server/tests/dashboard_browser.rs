@@ -9,9 +9,11 @@ use std::path::{Path, PathBuf};
 use std::process::{Command, Stdio};
 use std::time::{Duration, Instant};
 
-use dyad_server::{build_pipeline, serve, AppState, PipelineOptions, ServerConfig};
+use dyad_server::{build_pipeline, AppState, PipelineOptions, ServerConfig};
 use dyad_store::{ArticleInput, EventInput, Store};
 use dyad_types::{ActorMention, CharSpan, Date, Event};
+
+mod common;
 
 const CHROMIUM: &str = "/usr/bin/chromium";
 
@@ -221,16 +223,7 @@ fn the_dashboard_draws_the_series_network_and_highlighted_evidence() {
     }
     let (pipeline, _) = build_pipeline(&PipelineOptions::default()).unwrap();
     let state = AppState::new(store, pipeline, ServerConfig::default()).unwrap();
-    let runtime = tokio::runtime::Builder::new_multi_thread()
-        .worker_threads(2)
-        .enable_all()
-        .build()
-        .unwrap();
-    let listener = runtime
-        .block_on(tokio::net::TcpListener::bind("127.0.0.1:0"))
-        .unwrap();
-    let addr = listener.local_addr().unwrap();
-    runtime.spawn(serve(listener, state));
+    let (runtime, addr) = common::spawn_server(state);
     let url = format!("http://{addr}/?source=USA&target=CHN&interval=month");
 
     let dom = chromium(&dir.join("profile-dom"), &["--dump-dom"], &url);
