@@ -2,6 +2,11 @@
 
 mod cmd;
 
+/// The allocator of the whole program: tokens, events and their strings are many small
+/// allocations, which mimalloc makes several times cheaper than the system allocator.
+#[global_allocator]
+static ALLOCATOR: mimalloc::MiMalloc = mimalloc::MiMalloc;
+
 use std::process::ExitCode;
 
 use clap::{Parser, Subcommand};
