@@ -22,7 +22,8 @@
 //!   linear in sentence length.
 //!
 //! Weights are quantised to 16 bits and small ones pruned; the committed model file
-//! (`models/en_ewt.bin`) is embedded in the binary with `include_bytes!`.
+//! (`models/en_ewt.bin`, zlib-compressed) is inflated at build time and embedded in the
+//! binary with `include_bytes!`.
 //!
 //! ```
 //! use dyad_text::Model;

@@ -22,8 +22,9 @@ const BATCH: usize = 64;
 /// make the loader allocate.
 const MAX_MODEL_BYTES: usize = 256 << 20;
 
-/// The model committed with the crate (trained by `dyad train` on UD English EWT).
-static EMBEDDED: &[u8] = include_bytes!("../models/en_ewt.bin");
+/// The model committed with the crate (trained by `dyad train` on UD English EWT), as
+/// build.rs inflated it.
+static EMBEDDED: &[u8] = include_bytes!(concat!(env!("OUT_DIR"), "/en_ewt.raw"));
 
 struct Inner {
     tagger: Tagger,
