@@ -1,6 +1,7 @@
 //! Part-of-speech tagger: a greedy left-to-right averaged perceptron over joint
 //! (UPOS, XPOS) tags, with word, affix, shape, context and ambiguity-class features.
 
+use crate::cluster::{Clusters, NO_CLASSES};
 use crate::codec::{Reader, Writer};
 use crate::conllu::Sentence;
 use crate::hash::{feat, hash_str, FxHashMap, Rng};
@@ -17,6 +18,9 @@ pub(crate) struct WordInfo {
     shape: u64,
     flags: u64,
     amb: u64,
+    /// Fine and coarse distributional class.
+    cls: u64,
+    ccls: u64,
     /// The tag of a frequent word that always has the same tag (`u32::MAX` if none).
     sure: u32,
 }
@@ -34,6 +38,8 @@ fn pad(v: u64) -> WordInfo {
         shape: v,
         flags: v,
         amb: v,
+        cls: v,
+        ccls: v,
         sure: u32::MAX,
     }
 }
@@ -124,6 +130,7 @@ pub(crate) fn word_info(
     first: bool,
     amb: &FxHashMap<u64, u64>,
     sure: &FxHashMap<u64, u32>,
+    clusters: &Clusters,
     scratch: &mut Scratch,
 ) -> WordInfo {
     norm_lower_into(form, &mut scratch.lower);
@@ -163,6 +170,7 @@ pub(crate) fn word_info(
     }
     // Words too rare to have an ambiguity class count as unknown, so that training sees
     // unknown words and learns to tag them by their affixes and shape.
+    let (cls, ccls) = clusters.classes(lower);
     let form_exact = hash_str(form);
     let sure_tag = sure.get(&form_exact).copied().unwrap_or(u32::MAX);
     let (lower, form_h, amb) = match amb.get(&lower) {
@@ -178,6 +186,8 @@ pub(crate) fn word_info(
         shape: hash_str(&scratch.shape),
         flags,
         amb,
+        cls,
+        ccls,
         sure: sure_tag,
     }
 }
@@ -187,13 +197,14 @@ pub(crate) fn sentence_info(
     forms: &[&str],
     amb: &FxHashMap<u64, u64>,
     sure: &FxHashMap<u64, u32>,
+    clusters: &Clusters,
 ) -> Vec<WordInfo> {
     let mut v = Vec::with_capacity(forms.len() + 4);
     let mut scratch = Scratch::default();
     v.push(pad(PAD_L));
     v.push(pad(PAD_L + 1));
     for (i, f) in forms.iter().enumerate() {
-        v.push(word_info(f, i == 0, amb, sure, &mut scratch));
+        v.push(word_info(f, i == 0, amb, sure, clusters, &mut scratch));
     }
     v.push(pad(PAD_R));
     v.push(pad(PAD_R + 1));
@@ -242,6 +253,12 @@ fn features(w: &[WordInfo], i: usize, p1: u64, p2: u64, out: &mut Vec<u64>) {
     out.push(feat(35, x.amb, x.suf[2], 0));
     out.push(feat(36, m1.amb, 0, 0));
     out.push(feat(37, x.lower, n2.lower, 0));
+    // Distributional classes learned from unlabeled text (none in a model without them).
+    if x.cls != NO_CLASSES {
+        out.push(feat(50, x.cls, 0, 0));
+        out.push(feat(51, x.ccls, 0, 0));
+        out.push(feat(53, n1.cls, 0, 0));
+    }
 }
 
 /// Extra features of the second pass: the first pass's tags of the next two words.
@@ -301,12 +318,14 @@ pub(crate) struct Tagger {
     second: Option<Weights>,
     pub(crate) amb: FxHashMap<u64, u64>,
     sure: FxHashMap<u64, u32>,
+    /// Distributional word classes (shared with the parser).
+    pub(crate) clusters: Clusters,
 }
 
 impl Tagger {
     /// Tag ids of a sentence.
     pub(crate) fn tag(&self, forms: &[&str]) -> Vec<usize> {
-        let info = sentence_info(forms, &self.amb, &self.sure);
+        let info = sentence_info(forms, &self.amb, &self.sure, &self.clusters);
         let first = run_pass(&self.first, &info, forms.len(), None);
         match &self.second {
             Some(w) => run_pass(w, &info, forms.len(), Some(&first)),
@@ -319,7 +338,7 @@ impl Tagger {
     pub(crate) fn tag_batch(&self, sentences: &[&[&str]]) -> Vec<Vec<usize>> {
         let infos: Vec<Vec<WordInfo>> = sentences
             .iter()
-            .map(|f| sentence_info(f, &self.amb, &self.sure))
+            .map(|f| sentence_info(f, &self.amb, &self.sure, &self.clusters))
             .collect();
         let first: Vec<Vec<usize>> = infos
             .iter()
@@ -341,6 +360,7 @@ impl Tagger {
         tags: &[(String, String)],
         amb: &FxHashMap<u64, u64>,
         sure: &FxHashMap<u64, u32>,
+        clusters: &Clusters,
         w: &mut Writer,
     ) {
         w.var(tags.len() as u64);
@@ -362,6 +382,7 @@ impl Tagger {
             w.u64(a);
             w.u32(b);
         }
+        clusters.write(w);
     }
 
     /// Serialise: tags, ambiguity classes, first-pass weights, then a flag and the
@@ -370,11 +391,12 @@ impl Tagger {
         tags: &[(String, String)],
         amb: &FxHashMap<u64, u64>,
         sure: &FxHashMap<u64, u32>,
+        clusters: &Clusters,
         first: &[u8],
         second: Option<&[u8]>,
     ) -> Vec<u8> {
         let mut w = Writer::default();
-        Tagger::write_head(tags, amb, sure, &mut w);
+        Tagger::write_head(tags, amb, sure, clusters, &mut w);
         w.buf.extend_from_slice(first);
         match second {
             Some(s) => {
@@ -406,6 +428,7 @@ impl Tagger {
             w.u64(r.u64()?);
             w.u32(r.u32()?);
         }
+        Clusters::read(r)?.write(w);
         copy_pruned(r, w, min_q)?;
         let flag = r.u8()?;
         w.u8(flag);
@@ -442,6 +465,7 @@ impl Tagger {
             }
             sure.insert(a, b);
         }
+        let clusters = Clusters::read(r)?;
         let first = Weights::read(r)?;
         let second = match r.u8()? {
             0 => None,
@@ -459,6 +483,7 @@ impl Tagger {
             second,
             amb,
             sure,
+            clusters,
         })
     }
 }
@@ -559,6 +584,7 @@ fn train_pass(
 pub(crate) fn train(
     train: &[Sentence],
     dev: &[Sentence],
+    clusters: &Clusters,
     opt: &TagTrainOptions,
     log: &mut dyn FnMut(String),
 ) -> Result<Vec<u8>, Error> {
@@ -577,14 +603,14 @@ pub(crate) fn train(
     }
     let amb = ambiguity_classes(train, &tag_ids, opt.amb_min_count);
     let sure = sure_words(train, &tag_ids);
-    let data = tag_data(train, &tag_ids, &amb, &sure);
+    let data = tag_data(train, &tag_ids, &amb, &sure, clusters);
     let n = tags.len();
     let mut dev_first = |bytes: &[u8]| -> Result<f64, Error> {
         if dev.is_empty() {
             return Ok(0.0);
         }
         let t = Tagger::read(&mut Reader::new(&Tagger::to_bytes(
-            &tags, &amb, &sure, bytes, None,
+            &tags, &amb, &sure, clusters, bytes, None,
         )))?;
         Ok(accuracy(&t, dev))
     };
@@ -599,7 +625,7 @@ pub(crate) fn train(
         log,
     )?;
     if opt.second_pass_folds < 2 {
-        return Ok(Tagger::to_bytes(&tags, &amb, &sure, &first, None));
+        return Ok(Tagger::to_bytes(&tags, &amb, &sure, clusters, &first, None));
     }
     // First-pass tags for the training data, each fold tagged by a model trained on the others.
     let k = opt.second_pass_folds;
@@ -638,6 +664,7 @@ pub(crate) fn train(
             &tags,
             &amb,
             &sure,
+            clusters,
             &first,
             Some(bytes),
         )))?;
@@ -653,7 +680,14 @@ pub(crate) fn train(
         "tagger pass 2",
         log,
     )?;
-    Ok(Tagger::to_bytes(&tags, &amb, &sure, &first, Some(&second)))
+    Ok(Tagger::to_bytes(
+        &tags,
+        &amb,
+        &sure,
+        clusters,
+        &first,
+        Some(&second),
+    ))
 }
 
 fn ambiguity_classes(
@@ -728,6 +762,7 @@ fn tag_data(
     tag_ids: &std::collections::BTreeMap<(String, String), usize>,
     amb: &FxHashMap<u64, u64>,
     sure: &FxHashMap<u64, u32>,
+    clusters: &Clusters,
 ) -> TagData {
     train
         .iter()
@@ -738,7 +773,7 @@ fn tag_data(
                 .iter()
                 .map(|w| tag_ids[&(w.upos.clone(), w.xpos.clone())])
                 .collect();
-            (sentence_info(&forms, amb, sure), gold)
+            (sentence_info(&forms, amb, sure, clusters), gold)
         })
         .collect()
 }
