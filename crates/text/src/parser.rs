@@ -451,86 +451,6 @@ impl State {
             set(&self.lset, n0i),
         );
         let f = |t: u32, a: u64, b: u64, c: u64| feat(t, a, b, c);
-        out.push(f(1, s0.w, s0.p, 0));
-        out.push(f(2, s0.w, 0, 0));
-        out.push(f(3, s0.p, 0, 0));
-        out.push(feat4(13, s0.w, s0.p, n0.w, n0.p));
-        out.push(f(14, s0.w, s0.p, n0.w));
-        out.push(f(15, s0.w, n0.w, n0.p));
-        out.push(f(16, s0.w, s0.p, n0.p));
-        out.push(f(17, s0.p, n0.w, n0.p));
-        out.push(f(18, s0.w, n0.w, 0));
-        out.push(f(19, s0.p, n0.p, 0));
-        out.push(f(22, s0.p, n0.p, n1.p));
-        out.push(f(23, s0h.p, s0.p, n0.p));
-        out.push(f(24, s0.p, s0l.p, n0.p));
-        out.push(f(25, s0.p, s0r.p, n0.p));
-        out.push(f(26, s0.p, n0.p, n0l.p));
-        out.push(f(27, s0.w, d, 0));
-        out.push(f(28, s0.p, d, 0));
-        out.push(f(29, n0.w, d, 0));
-        out.push(f(30, n0.p, d, 0));
-        out.push(feat4(31, s0.w, n0.w, d, 0));
-        out.push(f(32, s0.p, n0.p, d));
-        out.push(f(33, s0.w, vr, 0));
-        out.push(f(34, s0.p, vr, 0));
-        out.push(f(35, s0.w, vl, 0));
-        out.push(f(36, s0.p, vl, 0));
-        out.push(f(37, n0.w, n0vl, 0));
-        out.push(f(38, n0.p, n0vl, 0));
-        out.push(f(39, s0h.w, 0, 0));
-        out.push(f(40, s0h.p, 0, 0));
-        out.push(f(41, lab(s0i), 0, 0));
-        out.push(f(42, s0l.w, 0, 0));
-        out.push(f(43, s0l.p, 0, 0));
-        out.push(f(44, lab(s0li), 0, 0));
-        out.push(f(45, s0r.w, 0, 0));
-        out.push(f(46, s0r.p, 0, 0));
-        out.push(f(47, lab(s0ri), 0, 0));
-        out.push(f(48, n0l.w, 0, 0));
-        out.push(f(49, n0l.p, 0, 0));
-        out.push(f(50, lab(n0li), 0, 0));
-        out.push(f(51, s0h2.w, 0, 0));
-        out.push(f(52, s0h2.p, 0, 0));
-        out.push(f(53, lab(s0hi), 0, 0));
-        out.push(f(54, s0l2.w, 0, 0));
-        out.push(f(55, s0l2.p, 0, 0));
-        out.push(f(56, lab(s0l2i), 0, 0));
-        out.push(f(57, s0r2.w, 0, 0));
-        out.push(f(58, s0r2.p, 0, 0));
-        out.push(f(59, lab(s0r2i), 0, 0));
-        out.push(f(60, n0l2.w, 0, 0));
-        out.push(f(61, n0l2.p, 0, 0));
-        out.push(f(62, lab(n0l2i), 0, 0));
-        out.push(f(63, s0.p, s0l.p, s0l2.p));
-        out.push(f(64, s0.p, s0r.p, s0r2.p));
-        out.push(f(65, s0.p, s0h.p, s0h2.p));
-        out.push(f(66, n0.p, n0l.p, n0l2.p));
-        out.push(f(67, s0.w, sr, 0));
-        out.push(f(68, s0.p, sr, 0));
-        out.push(f(69, s0.w, sl, 0));
-        out.push(f(70, s0.p, sl, 0));
-        out.push(f(71, n0.w, n0sl, 0));
-        out.push(f(72, n0.p, n0sl, 0));
-        out.push(f(73, s1.w, 0, 0));
-        out.push(f(74, s1.p, 0, 0));
-        out.push(f(75, s1.p, s0.p, n0.p));
-        out.push(f(76, s1.w, s0.w, 0));
-        out.push(feat4(78, s0.p, n0.p, n1.p, n2.p));
-        out.push(f(80, s0.p, (s0hi != NONE) as u64, n0.p));
-        out.push(f(81, s0h.p, n0.p, 0));
-        out.push(f(82, s1.p, lab(s1i), s0.p));
-        out.push(f(83, s0.p, lab(s0i), n0.p));
-        out.push(f(85, s0.w, n0.p, n1.p));
-        // Coarse (UPOS) versions of the main combinations generalise over fine tags.
-        out.push(f(86, s0.u, n0.u, 0));
-        out.push(f(87, s0.u, n0.u, n1.u));
-        out.push(f(88, s1.u, s0.u, n0.u));
-        out.push(f(89, s0.u, s0l.u, s0r.u));
-        out.push(f(90, n0.u, n0l.u, s0.u));
-        out.push(f(91, s0h.u, s0.u, n0.u));
-        // Word endings help with words unseen in training.
-        out.push(f(92, s0.suf, s0.p, 0));
         // What lies between s0 and n0: punctuation and verbs (prefix counts, O(1)).
         let (pb, vb) = if s0i != NONE && s0i != 0 && n0i != NONE {
             let a = &words[s0i - 1];
@@ -543,15 +463,101 @@ impl State {
         } else {
             (9, 9)
         };
-        out.push(f(95, pb, vb, 0));
-        out.push(f(96, s0.p, n0.p, pb * 4 + vb));
-        out.push(f(97, s0.u, n0.u, pb * 16 + vb * 4 + d.min(3)));
+        // One array of all the templates costs less than a push (and its capacity check)
+        // for each.
+        out.extend_from_slice(&[
+            f(1, s0.w, s0.p, 0),
+            f(2, s0.w, 0, 0),
+            f(3, s0.p, 0, 0),
+            feat4(13, s0.w, s0.p, n0.w, n0.p),
+            f(14, s0.w, s0.p, n0.w),
+            f(15, s0.w, n0.w, n0.p),
+            f(16, s0.w, s0.p, n0.p),
+            f(17, s0.p, n0.w, n0.p),
+            f(18, s0.w, n0.w, 0),
+            f(19, s0.p, n0.p, 0),
+            f(22, s0.p, n0.p, n1.p),
+            f(23, s0h.p, s0.p, n0.p),
+            f(24, s0.p, s0l.p, n0.p),
+            f(25, s0.p, s0r.p, n0.p),
+            f(26, s0.p, n0.p, n0l.p),
+            f(27, s0.w, d, 0),
+            f(28, s0.p, d, 0),
+            f(29, n0.w, d, 0),
+            f(30, n0.p, d, 0),
+            feat4(31, s0.w, n0.w, d, 0),
+            f(32, s0.p, n0.p, d),
+            f(33, s0.w, vr, 0),
+            f(34, s0.p, vr, 0),
+            f(35, s0.w, vl, 0),
+            f(36, s0.p, vl, 0),
+            f(37, n0.w, n0vl, 0),
+            f(38, n0.p, n0vl, 0),
+            f(39, s0h.w, 0, 0),
+            f(40, s0h.p, 0, 0),
+            f(41, lab(s0i), 0, 0),
+            f(42, s0l.w, 0, 0),
+            f(43, s0l.p, 0, 0),
+            f(44, lab(s0li), 0, 0),
+            f(45, s0r.w, 0, 0),
+            f(46, s0r.p, 0, 0),
+            f(47, lab(s0ri), 0, 0),
+            f(48, n0l.w, 0, 0),
+            f(49, n0l.p, 0, 0),
+            f(50, lab(n0li), 0, 0),
+            f(51, s0h2.w, 0, 0),
+            f(52, s0h2.p, 0, 0),
+            f(53, lab(s0hi), 0, 0),
+            f(54, s0l2.w, 0, 0),
+            f(55, s0l2.p, 0, 0),
+            f(56, lab(s0l2i), 0, 0),
+            f(57, s0r2.w, 0, 0),
+            f(58, s0r2.p, 0, 0),
+            f(59, lab(s0r2i), 0, 0),
+            f(60, n0l2.w, 0, 0),
+            f(61, n0l2.p, 0, 0),
+            f(62, lab(n0l2i), 0, 0),
+            f(63, s0.p, s0l.p, s0l2.p),
+            f(64, s0.p, s0r.p, s0r2.p),
+            f(65, s0.p, s0h.p, s0h2.p),
+            f(66, n0.p, n0l.p, n0l2.p),
+            f(67, s0.w, sr, 0),
+            f(68, s0.p, sr, 0),
+            f(69, s0.w, sl, 0),
+            f(70, s0.p, sl, 0),
+            f(71, n0.w, n0sl, 0),
+            f(72, n0.p, n0sl, 0),
+            f(73, s1.w, 0, 0),
+            f(74, s1.p, 0, 0),
+            f(75, s1.p, s0.p, n0.p),
+            f(76, s1.w, s0.w, 0),
+            feat4(78, s0.p, n0.p, n1.p, n2.p),
+            f(80, s0.p, (s0hi != NONE) as u64, n0.p),
+            f(81, s0h.p, n0.p, 0),
+            f(82, s1.p, lab(s1i), s0.p),
+            f(83, s0.p, lab(s0i), n0.p),
+            f(85, s0.w, n0.p, n1.p),
+            // Coarse (UPOS) versions of the main combinations generalise over fine tags.
+            f(86, s0.u, n0.u, 0),
+            f(87, s0.u, n0.u, n1.u),
+            f(88, s1.u, s0.u, n0.u),
+            f(89, s0.u, s0l.u, s0r.u),
+            f(90, n0.u, n0l.u, s0.u),
+            f(91, s0h.u, s0.u, n0.u),
+            // Word endings help with words unseen in training.
+            f(92, s0.suf, s0.p, 0),
+            f(95, pb, vb, 0),
+            f(96, s0.p, n0.p, pb * 4 + vb),
+            f(97, s0.u, n0.u, pb * 16 + vb * 4 + d.min(3)),
+        ]);
         // Distributional classes learned from unlabeled text (none in a model without them).
         if has_classes(words) {
-            out.push(f(100, s0.c, 0, 0));
-            out.push(f(101, s0.c, n0.c, 0));
-            out.push(f(102, s0.c, n0.p, 0));
-            out.push(f(103, s0.p, n0.c, 0));
+            out.extend_from_slice(&[
+                f(100, s0.c, 0, 0),
+                f(101, s0.c, n0.c, 0),
+                f(102, s0.c, n0.p, 0),
+                f(103, s0.p, n0.c, 0),
+            ]);
         }
     }
 }
@@ -572,27 +578,31 @@ fn buffer_features(b: usize, words: &[PWord], out: &mut Vec<u64>) {
     let n2 = if b + 1 < n { word(b + 2) } else { NONE_W };
     let n3 = if b + 2 < n { word(b + 3) } else { NONE_W };
     let f = |t: u32, a: u64, b: u64, c: u64| feat(t, a, b, c);
-    out.push(f(79, 0, 0, 0));
-    out.push(f(4, n0.w, n0.p, 0));
-    out.push(f(5, n0.w, 0, 0));
-    out.push(f(6, n0.p, 0, 0));
-    out.push(f(7, n1.w, n1.p, 0));
-    out.push(f(8, n1.w, 0, 0));
-    out.push(f(9, n1.p, 0, 0));
-    out.push(f(10, n2.w, n2.p, 0));
-    out.push(f(11, n2.w, 0, 0));
-    out.push(f(12, n2.p, 0, 0));
-    out.push(f(20, n0.p, n1.p, 0));
-    out.push(f(21, n0.p, n1.p, n2.p));
-    out.push(f(77, n3.p, 0, 0));
-    out.push(f(84, n0.w, n1.w, 0));
-    out.push(f(93, n0.suf, n0.p, 0));
-    out.push(f(94, n1.suf, n1.p, 0));
+    out.extend_from_slice(&[
+        f(79, 0, 0, 0),
+        f(4, n0.w, n0.p, 0),
+        f(5, n0.w, 0, 0),
+        f(6, n0.p, 0, 0),
+        f(7, n1.w, n1.p, 0),
+        f(8, n1.w, 0, 0),
+        f(9, n1.p, 0, 0),
+        f(10, n2.w, n2.p, 0),
+        f(11, n2.w, 0, 0),
+        f(12, n2.p, 0, 0),
+        f(20, n0.p, n1.p, 0),
+        f(21, n0.p, n1.p, n2.p),
+        f(77, n3.p, 0, 0),
+        f(84, n0.w, n1.w, 0),
+        f(93, n0.suf, n0.p, 0),
+        f(94, n1.suf, n1.p, 0),
+    ]);
     if has_classes(words) {
-        out.push(f(110, n0.c, 0, 0));
-        out.push(f(111, n1.c, 0, 0));
-        out.push(f(112, n0.c, n1.c, 0));
-        out.push(f(114, n0.c, n0.p, 0));
+        out.extend_from_slice(&[
+            f(110, n0.c, 0, 0),
+            f(111, n1.c, 0, 0),
+            f(112, n0.c, n1.c, 0),
+            f(114, n0.c, n0.p, 0),
+        ]);
     }
 }
 

@@ -36,6 +36,9 @@ pub struct Args {
     /// Jackknife folds for the parser's training tags (0 = gold tags).
     #[arg(long)]
     jackknife: Option<usize>,
+    /// Folds for the tagger's second (right-context) pass; 0 or 1 = one pass only.
+    #[arg(long)]
+    tagger_second_pass_folds: Option<usize>,
     /// Drop parser weights below this many quantised units (of 32767) to keep the model small.
     #[arg(long)]
     parser_min_weight: Option<i16>,
@@ -114,6 +117,9 @@ pub fn run(args: Args) -> anyhow::Result<ExitCode> {
     }
     if let Some(k) = args.jackknife {
         opt.jackknife_folds = k;
+    }
+    if let Some(k) = args.tagger_second_pass_folds {
+        opt.tagger_second_pass_folds = k;
     }
     if let Some(m) = args.parser_min_weight {
         opt.parser_min_weight = m;
