@@ -13,13 +13,16 @@
 //! number of epochs chosen on the EWT dev set, deterministically for a given seed:
 //!
 //! * tagger: joint (UPOS, XPOS) tags from a greedy averaged perceptron over word, affix,
-//!   shape, context and ambiguity-class features, in two passes (the second also sees the
+//!   shape, context, ambiguity-class and word-class features, in two passes (the second also sees the
 //!   first pass's tags of the next two words);
 //! * lemmatizer and features: the most frequent lemma and feature set of each (form, tag)
 //!   in training, suffix rewrite rules for unseen words, and `Voice=Pass` from the parse;
 //! * parser: greedy arc-eager transitions with full UD labels, an averaged perceptron over
 //!   rich stack/buffer features, trained with a dynamic oracle on jackknifed tags. It is
 //!   linear in sentence length.
+//!
+//! The word classes are learned by `dyad train` from unlabeled text (the exchange
+//! algorithm for a class bigram model) and stored in the model file.
 //!
 //! Weights are quantised to 16 bits and small ones pruned; the committed model file
 //! (`models/en_ewt.bin`, zlib-compressed) is inflated at build time and embedded in the
@@ -41,6 +44,7 @@
 //! ```
 #![deny(missing_docs)]
 
+mod cluster;
 mod codec;
 pub mod conllu;
 mod error;
@@ -56,4 +60,4 @@ mod train;
 
 pub use error::{Error, Result};
 pub use model::Model;
-pub use train::{train, TrainOptions};
+pub use train::{train, train_with_text, TrainOptions};

@@ -13,7 +13,7 @@ use crate::tagger::Tagger;
 use crate::{tokenize, Error, Result};
 
 /// Magic bytes and format version at the start of every model file.
-pub(crate) const MAGIC: &[u8; 8] = b"DYADTX01";
+pub(crate) const MAGIC: &[u8; 8] = b"DYADTX02";
 
 /// Sentences annotated together by [`Model::analyze`] and [`Model::write_conllu`].
 const BATCH: usize = 64;
@@ -121,7 +121,7 @@ impl Model {
             return Vec::new();
         }
         let tags = inner.tagger.tag(forms);
-        let words = pwords(forms, &tags, &inner.tagger.tags);
+        let words = pwords(forms, &tags, &inner.tagger.tags, &inner.tagger.clusters);
         let arcs = inner.parser.parse(&words, &self.search);
         self.tokens(forms, &tags, &arcs)
     }
@@ -137,9 +137,10 @@ impl Model {
             .iter()
             .zip(&tags)
             .map(|(f, t)| {
-                inner
-                    .parser
-                    .parse(&pwords(f, t, &inner.tagger.tags), &self.search)
+                inner.parser.parse(
+                    &pwords(f, t, &inner.tagger.tags, &inner.tagger.clusters),
+                    &self.search,
+                )
             })
             .collect();
         sentences

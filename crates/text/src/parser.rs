@@ -6,6 +6,7 @@
 //! root may take only one dependent (labelled `root`); words still without a head at
 //! the end attach to that word with `dep` (or the first becomes the root).
 
+use crate::cluster::{Clusters, NO_CLASSES};
 use crate::codec::{Reader, Writer};
 use crate::hash::{feat, feat4, hash_str, Rng};
 use crate::perceptron::{argmax, argmax_finite, copy_pruned, Trainer, Weights};
@@ -24,6 +25,8 @@ pub(crate) struct PWord {
     pub(crate) p: u64,
     u: u64,
     suf: u64,
+    /// Distributional class (fine).
+    c: u64,
     punct_before: u32,
     verb_before: u32,
     punct: bool,
@@ -35,6 +38,7 @@ const NONE_W: PWord = PWord {
     p: 1,
     u: 1,
     suf: 1,
+    c: 1,
     punct_before: 0,
     verb_before: 0,
     punct: false,
@@ -45,6 +49,7 @@ const ROOT_W: PWord = PWord {
     p: 2,
     u: 2,
     suf: 2,
+    c: 2,
     punct_before: 0,
     verb_before: 0,
     punct: false,
@@ -52,7 +57,12 @@ const ROOT_W: PWord = PWord {
 };
 
 /// Parser input for a sentence: forms and their (UPOS, XPOS) tag ids into `tagset`.
-pub(crate) fn pwords(forms: &[&str], tags: &[usize], tagset: &[(String, String)]) -> Vec<PWord> {
+pub(crate) fn pwords(
+    forms: &[&str],
+    tags: &[usize],
+    tagset: &[(String, String)],
+    clusters: &Clusters,
+) -> Vec<PWord> {
     let mut out = Vec::with_capacity(forms.len());
     let (mut punct, mut verb) = (0u32, 0u32);
     let mut lower = String::new();
@@ -62,11 +72,14 @@ pub(crate) fn pwords(forms: &[&str], tags: &[usize], tagset: &[(String, String)]
         let suf_start = lower.char_indices().rev().nth(2).map_or(0, |(i, _)| i);
         let is_punct = upos == "PUNCT";
         let is_verb = matches!(upos, "VERB" | "AUX");
+        let w = hash_str(&lower);
+        let (c, _) = clusters.classes(w);
         out.push(PWord {
-            w: hash_str(&lower),
+            w,
             p: t as u64 + 10,
             u: hash_str(upos),
             suf: hash_str(&lower[suf_start..]) ^ 0x5u64,
+            c,
             punct_before: punct,
             verb_before: verb,
             punct: is_punct,
@@ -450,8 +463,9 @@ impl State {
         } else {
             (9, 9)
         };
-        // One array rather than a push per feature: no capacity check per feature.
-        let feats = [
+        // One array of all the templates costs less than a push (and its capacity check)
+        // for each.
+        out.extend_from_slice(&[
             f(1, s0.w, s0.p, 0),
             f(2, s0.w, 0, 0),
             f(3, s0.p, 0, 0),
@@ -535,8 +549,16 @@ impl State {
             f(95, pb, vb, 0),
             f(96, s0.p, n0.p, pb * 4 + vb),
             f(97, s0.u, n0.u, pb * 16 + vb * 4 + d.min(3)),
-        ];
-        out.extend_from_slice(&feats);
+        ]);
+        // Distributional classes learned from unlabeled text (none in a model without them).
+        if has_classes(words) {
+            out.extend_from_slice(&[
+                f(100, s0.c, 0, 0),
+                f(101, s0.c, n0.c, 0),
+                f(102, s0.c, n0.p, 0),
+                f(103, s0.p, n0.c, 0),
+            ]);
+        }
     }
 }
 
@@ -556,22 +578,38 @@ fn buffer_features(b: usize, words: &[PWord], out: &mut Vec<u64>) {
     let n2 = if b + 1 < n { word(b + 2) } else { NONE_W };
     let n3 = if b + 2 < n { word(b + 3) } else { NONE_W };
     let f = |t: u32, a: u64, b: u64, c: u64| feat(t, a, b, c);
-    out.push(f(79, 0, 0, 0));
-    out.push(f(4, n0.w, n0.p, 0));
-    out.push(f(5, n0.w, 0, 0));
-    out.push(f(6, n0.p, 0, 0));
-    out.push(f(7, n1.w, n1.p, 0));
-    out.push(f(8, n1.w, 0, 0));
-    out.push(f(9, n1.p, 0, 0));
-    out.push(f(10, n2.w, n2.p, 0));
-    out.push(f(11, n2.w, 0, 0));
-    out.push(f(12, n2.p, 0, 0));
-    out.push(f(20, n0.p, n1.p, 0));
-    out.push(f(21, n0.p, n1.p, n2.p));
-    out.push(f(77, n3.p, 0, 0));
-    out.push(f(84, n0.w, n1.w, 0));
-    out.push(f(93, n0.suf, n0.p, 0));
-    out.push(f(94, n1.suf, n1.p, 0));
+    out.extend_from_slice(&[
+        f(79, 0, 0, 0),
+        f(4, n0.w, n0.p, 0),
+        f(5, n0.w, 0, 0),
+        f(6, n0.p, 0, 0),
+        f(7, n1.w, n1.p, 0),
+        f(8, n1.w, 0, 0),
+        f(9, n1.p, 0, 0),
+        f(10, n2.w, n2.p, 0),
+        f(11, n2.w, 0, 0),
+        f(12, n2.p, 0, 0),
+        f(20, n0.p, n1.p, 0),
+        f(21, n0.p, n1.p, n2.p),
+        f(77, n3.p, 0, 0),
+        f(84, n0.w, n1.w, 0),
+        f(93, n0.suf, n0.p, 0),
+        f(94, n1.suf, n1.p, 0),
+    ]);
+    if has_classes(words) {
+        out.extend_from_slice(&[
+            f(110, n0.c, 0, 0),
+            f(111, n1.c, 0, 0),
+            f(112, n0.c, n1.c, 0),
+            f(114, n0.c, n0.p, 0),
+        ]);
+    }
+}
+
+/// Whether the words carry distributional classes (all do, or none).
+#[inline]
+fn has_classes(words: &[PWord]) -> bool {
+    words.first().is_some_and(|w| w.c != NO_CLASSES)
 }
 
 /// The trained parser.

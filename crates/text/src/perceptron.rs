@@ -373,6 +373,8 @@ impl<T: Zeroable> Table<T> {
 /// makes the sums approximate but stays deterministic.
 pub(crate) struct Weights {
     n_classes: usize,
+    /// The size of one quantised unit in (averaged) perceptron score units.
+    scale: f32,
     hot: Table<Group>,
     cold: Table<Group>,
     /// Sparse runs of 2 or more weights.
@@ -512,10 +514,16 @@ impl Weights {
         self.n_classes
     }
 
+    /// The size of one quantised weight unit in perceptron score units (the largest
+    /// averaged weight is 32767 units).
+    pub(crate) fn scale(&self) -> f32 {
+        self.scale
+    }
+
     pub(crate) fn read(r: &mut Reader<'_>) -> Result<Weights, Error> {
         let corrupt = |m: &str| Error::Model(format!("corrupt model data: {m}"));
         let n_classes = r.u32()? as usize;
-        let _scale = r.f32()?;
+        let scale = r.f32()?;
         if n_classes >= NO_CLASS as usize {
             return Err(corrupt("too many classes"));
         }
@@ -587,6 +595,7 @@ impl Weights {
         let avx2 = false;
         Ok(Weights {
             n_classes,
+            scale,
             hot,
             cold,
             entries: Table::from_slice(&entries),

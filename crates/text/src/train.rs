@@ -2,6 +2,7 @@
 
 use std::collections::BTreeSet;
 
+use crate::cluster::Clusters;
 use crate::codec::Reader;
 use crate::conllu::Sentence;
 use crate::lemma::Lemmatizer;
@@ -40,6 +41,13 @@ pub struct TrainOptions {
     /// Train the tagger's second (right-context) pass on first-pass tags from this many
     /// folds; 0 for a single pass.
     pub tagger_second_pass_folds: usize,
+    /// Fine distributional word classes learned from the unlabeled text (see
+    /// [`train_with_text`]).
+    pub clusters: usize,
+    /// Coarse distributional word classes learned from the same text.
+    pub coarse_clusters: usize,
+    /// Words seen fewer times than this in the unlabeled text get no class.
+    pub cluster_min_count: usize,
 }
 
 impl Default for TrainOptions {
@@ -57,6 +65,9 @@ impl Default for TrainOptions {
             tagger_min_updates: 1,
             parser_min_updates: 1,
             tagger_second_pass_folds: 4,
+            clusters: 512,
+            coarse_clusters: 64,
+            cluster_min_count: 3,
         }
     }
 }
@@ -76,6 +87,7 @@ fn examples(
     sents: &[Sentence],
     tags: &[Vec<usize>],
     tagset: &[(String, String)],
+    clusters: &Clusters,
     labels: &[String],
 ) -> Vec<ParseExample> {
     sents
@@ -86,6 +98,7 @@ fn examples(
                 &s.words.iter().map(|w| w.form.as_str()).collect::<Vec<_>>(),
                 t,
                 tagset,
+                clusters,
             ),
             gold: s
                 .words
@@ -109,10 +122,24 @@ fn tag_all(tagger: &Tagger, sents: &[Sentence]) -> Vec<Vec<usize>> {
 }
 
 /// Train tagger, lemmatizer and parser on `train`, choosing epochs on `dev`; returns
-/// the model file bytes. `log` receives one line per epoch.
+/// the model file bytes. `log` receives one line per epoch. The model has no word
+/// classes: [`train_with_text`] learns them from unlabeled text.
 pub fn train(
     train: &[Sentence],
     dev: &[Sentence],
+    opt: &TrainOptions,
+    log: &mut dyn FnMut(String),
+) -> Result<Vec<u8>> {
+    train_with_text(train, dev, &[], opt, log)
+}
+
+/// [`train`], with distributional word classes learned first from `unlabeled` (raw
+/// texts, split into sentences and tokenized here) and used as tagger and parser
+/// features.
+pub fn train_with_text(
+    train: &[Sentence],
+    dev: &[Sentence],
+    unlabeled: &[&str],
     opt: &TrainOptions,
     log: &mut dyn FnMut(String),
 ) -> Result<Vec<u8>> {
@@ -124,11 +151,24 @@ pub fn train(
     if train.is_empty() {
         return Err(Error::Training("no training sentences with heads".into()));
     }
+    let clusters = if unlabeled.is_empty() || opt.clusters == 0 {
+        Clusters::default()
+    } else {
+        Clusters::learn(
+            unlabeled,
+            opt.clusters,
+            opt.coarse_clusters,
+            opt.cluster_min_count,
+            log,
+        )
+    };
+    log(format!("clusters: {} words with a class", clusters.len()));
     let lemma = Lemmatizer::train(&train);
     log("lemmatizer: trained".into());
     let tagger_bytes = tagger::train(
         &train,
         dev,
+        &clusters,
         &tag_opts(opt, opt.tagger_epochs, opt.tagger_second_pass_folds),
         log,
     )?;
@@ -160,6 +200,7 @@ pub fn train(
             let bytes = tagger::train(
                 &rest,
                 &[],
+                &clusters,
                 &tag_opts(opt, opt.jackknife_epochs, 0),
                 &mut |m| log(format!("fold {fold}: {m}")),
             )?;
@@ -194,8 +235,14 @@ pub fn train(
             })
             .collect()
     };
-    let train_ex = examples(&train, &train_tags, &tagger.tags, &labels);
-    let dev_ex = examples(dev, &tag_all(&tagger, dev), &tagger.tags, &labels);
+    let train_ex = examples(&train, &train_tags, &tagger.tags, &clusters, &labels);
+    let dev_ex = examples(
+        dev,
+        &tag_all(&tagger, dev),
+        &tagger.tags,
+        &clusters,
+        &labels,
+    );
     let popt = ParseTrainOptions {
         epochs: opt.parser_epochs,
         seed: opt.seed,
