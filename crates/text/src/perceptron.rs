@@ -360,17 +360,17 @@ impl<T: Zeroable> Table<T> {
 /// Frozen weights: open-addressing tables from feature key to a run of (class, weight).
 ///
 /// Features with dense rows (the most frequent ones: a feature gains classes with each
-/// update) live in a small `hot` table that stays in cache; the rest in a large `cold`
-/// table, probed only for keys the hot one lacks. Runs of one or two weights (three
+/// update) live in a smaller `hot` table, whose slots also hold [`dense_check`] bits of
+/// their keys; the rest in a large `cold` table, probed only for keys the hot one lacks. Runs of one or two weights (three
 /// features in four) are stored in their table slot, so one cache line brings them;
 /// longer runs are in `entries` (padded with zero weights to a multiple of [`PAIR`]) and
 /// the longest are whole rows of `dense`.
 ///
 /// Weights stay quantised (`i16`) and are added up in `i32`; the common scale does not
 /// change which class scores highest, so it is not applied. A feature absent from the
-/// model matches a stored one only if both share a home group and a 16-bit fingerprint
-/// (about once in 14,000 lookups of absent features): a hashing-trick collision, which
-/// makes the sums approximate but stays deterministic.
+/// model takes a cold feature's run only if both share a home group and a 16-bit
+/// fingerprint (about once in 14,000 lookups of absent features): a hashing-trick
+/// collision, which makes the sums approximate but stays deterministic.
 pub(crate) struct Weights {
     n_classes: usize,
     /// The size of one quantised unit in (averaged) perceptron score units.
@@ -531,7 +531,8 @@ impl Weights {
         let stride = n_classes.div_ceil(LANES).max(1) * LANES;
         // A dense row costs about one vector add per block of `LANES` classes, a sparse
         // run one scalar add per weight: runs longer than a row's blocks are cheaper
-        // dense (memory grows by about 15%; the text layer is bound by instructions).
+        // dense. The text layer is bound by instructions, not memory (with this
+        // threshold rather than a quarter of the classes, `dyad code` peaks 5% higher).
         let dense_min = (stride / LANES + 1).max(3);
         let mut entries = Vec::with_capacity(n * 2);
         let mut dense = Vec::new();
