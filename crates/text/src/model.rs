@@ -261,11 +261,14 @@ impl Model {
                 );
                 let mut sent = crate::conllu::Sentence::default();
                 for (t, raw) in tokens.into_iter().zip(&s.tokens) {
-                    let mut misc = String::new();
+                    let mut misc = String::with_capacity(32);
                     if !raw.space_after {
                         misc.push_str("SpaceAfter=No|");
                     }
-                    let _ = write!(misc, "TokenRange={}:{}", raw.start_char, raw.end_char);
+                    misc.push_str("TokenRange=");
+                    crate::conllu::push_number(&mut misc, raw.start_char);
+                    misc.push(':');
+                    crate::conllu::push_number(&mut misc, raw.end_char);
                     sent.words.push(crate::conllu::Word {
                         form: t.form,
                         lemma: t.lemma,
@@ -274,7 +277,8 @@ impl Model {
                         feats: t.feats,
                         head: Some(t.head),
                         deprel: t.deprel,
-                        deps: "_".into(),
+                        // Written as `_`.
+                        deps: String::new(),
                         misc,
                     });
                 }
