@@ -125,35 +125,17 @@ pub(crate) struct Scratch {
     shape: String,
 }
 
-pub(crate) fn word_info(
-    form: &str,
-    first: bool,
-    amb: &FxHashMap<u64, u64>,
-    sure: &FxHashMap<u64, u32>,
-    clusters: &Clusters,
-    scratch: &mut Scratch,
-) -> WordInfo {
-    norm_lower_into(form, &mut scratch.lower);
-    let lower_s = scratch.lower.as_str();
-    let lower = hash_str(lower_s);
-    let mut suf = [0u64; 4];
-    for (k, s) in suf.iter_mut().enumerate() {
-        *s = affix_hash(k as u64 + 1, last_chars(lower_s, k + 1));
-    }
-    let mut pre = [0u64; 3];
-    for (k, p) in pre.iter_mut().enumerate() {
-        *p = affix_hash(k as u64 + 11, first_chars(lower_s, k + 1));
-    }
+/// Spelling flags of a word: digits, hyphen, capital first letter, no lower case, first
+/// word of the sentence, period, other non-alphanumeric characters.
+fn word_flags(form: &str, first: bool) -> u64 {
     let mut flags = 0u64;
-    let mut it = form.chars();
-    let c0 = it.next();
     if form.chars().any(|c| c.is_ascii_digit()) {
         flags |= 1;
     }
     if form.contains('-') {
         flags |= 2;
     }
-    if c0.is_some_and(char::is_uppercase) {
+    if form.chars().next().is_some_and(char::is_uppercase) {
         flags |= 4;
     }
     if form.chars().all(|c| !c.is_lowercase()) {
@@ -168,11 +150,43 @@ pub(crate) fn word_info(
     if form.chars().any(|c| !c.is_alphanumeric()) {
         flags |= 64;
     }
+    flags
+}
+
+/// What the tagger's features read of one word (`first`: the sentence's first word).
+pub(crate) fn word_info(
+    form: &str,
+    first: bool,
+    amb: &FxHashMap<u64, u64>,
+    sure: &FxHashMap<u64, u32>,
+    clusters: &Clusters,
+    scratch: &mut Scratch,
+) -> WordInfo {
+    norm_lower_into(form, &mut scratch.lower);
+    let lower_s = scratch.lower.as_str();
+    let lower = hash_str(lower_s);
+    let form_exact = hash_str(form);
+    let sure_tag = sure.get(&form_exact).copied().unwrap_or(u32::MAX);
+    // A word of `sure` is never tagged: only what its neighbours' features read of it
+    // (suffixes 2 and 3, shape, ambiguity and word classes) is needed.
+    let tagged = sure_tag == u32::MAX;
+    let mut suf = [0u64; 4];
+    for (k, s) in suf.iter_mut().enumerate() {
+        if tagged || k == 1 || k == 2 {
+            *s = affix_hash(k as u64 + 1, last_chars(lower_s, k + 1));
+        }
+    }
+    let mut pre = [0u64; 3];
+    let mut flags = 0u64;
+    if tagged {
+        for (k, p) in pre.iter_mut().enumerate() {
+            *p = affix_hash(k as u64 + 11, first_chars(lower_s, k + 1));
+        }
+        flags = word_flags(form, first);
+    }
     // Words too rare to have an ambiguity class count as unknown, so that training sees
     // unknown words and learns to tag them by their affixes and shape.
     let (cls, ccls) = clusters.classes(lower);
-    let form_exact = hash_str(form);
-    let sure_tag = sure.get(&form_exact).copied().unwrap_or(u32::MAX);
     let (lower, form_h, amb) = match amb.get(&lower) {
         Some(&a) => (lower, form_exact, a),
         None => (UNKNOWN, UNKNOWN, 7),
