@@ -281,8 +281,9 @@ fn features(w: &[WordInfo], i: usize, p1: u64, p2: u64, out: &mut Vec<u64>) {
 }
 
 /// Extra features of the second pass: the first pass's tags of the next two words.
-fn right_features(w: &[WordInfo], i: usize, p1: u64, r1: u64, r2: u64, out: &mut Vec<u64>) {
+fn right_features(w: &[WordInfo], i: usize, p1: u64, first: &[usize], out: &mut Vec<u64>) {
     let x = &w[i + 2];
+    let (r1, r2) = (right_tag(first, i, 1), right_tag(first, i, 2));
     out.extend_from_slice(&[
         feat(40, r1, 0, 0),
         feat(41, r1, r2, 0),
@@ -370,14 +371,7 @@ fn second_pass(
             t1
         } else {
             features(info, i, p1, p2, &mut f);
-            right_features(
-                info,
-                i,
-                p1,
-                right_tag(first, i, 1),
-                right_tag(first, i, 2),
-                &mut f,
-            );
+            right_features(info, i, p1, first, &mut f);
             weights.scores(&f, &mut scores);
             argmax_finite(&scores).unwrap_or(0)
         };
@@ -625,14 +619,7 @@ fn train_pass(
                 }
                 features(info, i, p1, p2, &mut f);
                 if let Some(first) = first {
-                    right_features(
-                        info,
-                        i,
-                        p1,
-                        right_tag(first, i, 1),
-                        right_tag(first, i, 2),
-                        &mut f,
-                    );
+                    right_features(info, i, p1, first, &mut f);
                 }
                 trainer.tick();
                 trainer.scores(&f, &mut scores);

@@ -4,7 +4,9 @@ use std::io::{self, Write};
 
 use dyad_ontology::ActorKind;
 
-use super::{clean_field, goldstein_text, ActorParts, CodeFacts, EventRecord, EventWriter};
+use super::{
+    clean_field, goldstein_text, write_tsv_row, ActorParts, CodeFacts, EventRecord, EventWriter,
+};
 
 /// The 61 columns of the GDELT 2.0 event table, in order.
 pub const GDELT_COLUMNS: [&str; 61] = [
@@ -194,9 +196,7 @@ impl<W: Write> EventWriter for GdeltWriter<W> {
         cols.extend(std::iter::repeat(String::new()).take(1 + 24 + 1));
         cols.push(clean_field(r.article.url.as_deref().unwrap_or_default()));
         debug_assert_eq!(cols.len(), GDELT_COLUMNS.len());
-        let mut line = cols.join("\t");
-        line.push('\n');
-        self.out.write_all(line.as_bytes())
+        write_tsv_row(&mut self.out, &cols)
     }
 
     fn finish(&mut self) -> io::Result<()> {

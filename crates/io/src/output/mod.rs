@@ -525,6 +525,13 @@ pub(crate) fn clean_field(s: &str) -> String {
     s.replace(['\t', '\n', '\r'], " ")
 }
 
+/// Writes `cols` as one tab-separated line.
+pub(crate) fn write_tsv_row(out: &mut impl Write, cols: &[String]) -> io::Result<()> {
+    let mut line = cols.join("\t");
+    line.push('\n');
+    out.write_all(line.as_bytes())
+}
+
 /// A Goldstein value with one decimal, as the CAMEO tables write them.
 pub(crate) fn goldstein_text(g: Option<f32>) -> String {
     g.map(|g| format!("{g:.1}")).unwrap_or_default()

@@ -5,7 +5,8 @@ use std::io::{self, Write};
 use dyad_ontology::ActorKind;
 
 use super::{
-    clean_field, goldstein_text, issues_text, ActorParts, CodeFacts, EventRecord, EventWriter,
+    clean_field, goldstein_text, issues_text, write_tsv_row, ActorParts, CodeFacts, EventRecord,
+    EventWriter,
 };
 
 /// The 26 Phoenix columns, in order.
@@ -140,9 +141,7 @@ impl<W: Write> EventWriter for PhoenixWriter<W> {
         cols.push(clean_field(r.article.url.as_deref().unwrap_or_default()));
         cols.push(clean_field(r.article.source.as_deref().unwrap_or_default()));
         debug_assert_eq!(cols.len(), PHOENIX_COLUMNS.len());
-        let mut line = cols.join("\t");
-        line.push('\n');
-        self.out.write_all(line.as_bytes())
+        write_tsv_row(&mut self.out, &cols)
     }
 
     fn finish(&mut self) -> io::Result<()> {
