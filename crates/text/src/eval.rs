@@ -76,6 +76,32 @@ pub fn evaluate(model: &Model, gold: &[Sentence]) -> Scores {
     s
 }
 
+/// `gold` with its words annotated by `model` from their gold forms: predicted lemma,
+/// tags, features, head and relation; comments, multiword tokens and MISC kept.
+pub fn predicted(model: &Model, gold: &Sentence) -> Sentence {
+    let forms: Vec<&str> = gold.words.iter().map(|w| w.form.as_str()).collect();
+    let words = model
+        .annotate_tokens(&forms)
+        .into_iter()
+        .zip(&gold.words)
+        .map(|(t, g)| crate::conllu::Word {
+            form: t.form,
+            lemma: t.lemma,
+            upos: t.upos,
+            xpos: t.xpos,
+            feats: t.feats,
+            head: Some(t.head),
+            deprel: t.deprel,
+            deps: String::new(),
+            misc: g.misc.clone(),
+        })
+        .collect();
+    Sentence {
+        words,
+        ..gold.clone()
+    }
+}
+
 /// Scores of an evaluation from raw text (CoNLL 2018 style: predicted words are aligned
 /// to gold words by their character extent; each figure is an F1 over words).
 #[derive(Clone, Debug, Default, PartialEq)]

@@ -549,6 +549,15 @@ impl State {
             f(95, pb, vb, 0),
             f(96, s0.p, n0.p, pb * 4 + vb),
             f(97, s0.u, n0.u, pb * 16 + vb * 4 + d.min(3)),
+            // UD hangs the preposition (`case`) and the conjunction (`cc`) under the noun
+            // or conjunct, so n0's first left child is the word that says where n0 goes:
+            // the attachment site candidates s0, s0's head and s1 against it, lexically.
+            f(120, s0.w, n0l.w, n0.p),
+            f(121, s0.p, n0l.w, n0.w),
+            f(122, s0.p, n0l.w, n0.p),
+            f(123, s0h.p, n0l.w, n0.p),
+            f(124, s0h.w, n0l.w, 0),
+            f(125, s1.p, n0l.w, n0.p),
         ]);
         // Distributional classes learned from unlabeled text (none in a model without them).
         if has_classes(words) {
@@ -557,6 +566,7 @@ impl State {
                 f(101, s0.c, n0.c, 0),
                 f(102, s0.c, n0.p, 0),
                 f(103, s0.p, n0.c, 0),
+                f(126, s0.c, n0l.w, n0.c),
             ]);
         }
     }
@@ -629,9 +639,10 @@ pub(crate) struct Search {
     /// `branches`).
     pub(crate) words_per_branch: usize,
     /// Only steps whose best action beat the best action of another kind by less than
-    /// this (in quantised score units) are branch points.
+    /// this (in perceptron score units) are branch points.
     pub(crate) margin: f32,
-    /// Softmax temperature turning scores into log-probabilities, to compare paths.
+    /// Softmax temperature turning scores into log-probabilities, to compare paths (in
+    /// perceptron score units).
     pub(crate) temperature: f32,
     /// A branch is dropped once its log-probability falls this far behind the greedy
     /// path's over the same number of steps.
@@ -665,14 +676,16 @@ impl Search {
 }
 
 impl Default for Search {
-    /// Tuned on EWT dev for the committed model (scores are quantised so that the
-    /// largest weight is 32767; the temperature and margin are in those units).
+    /// Tuned on EWT dev. The margin and temperature are in perceptron score units, not
+    /// in the quantised units of a model's weights (whose size differs from model to
+    /// model): they were tuned as 30,000 and 10,000 units of a model whose unit is
+    /// 0.0026738888.
     fn default() -> Search {
         Search {
             branches: DEFAULT_BRANCHES,
             words_per_branch: 4,
-            margin: 30_000.0,
-            temperature: 10_000.0,
+            margin: 80.216_66,
+            temperature: 26.738_888,
             give_up: 1.0,
         }
     }
@@ -758,6 +771,9 @@ impl Parser {
         let mut f = Vec::with_capacity(112);
         let mut scores = vec![0f32; na];
         let branching = search.branches > 0;
+        // Scores are sums of quantised weights: the search's settings in those units.
+        let unit = self.weights.scale();
+        let margin = search.margin / unit;
         // Per greedy step: scores (invalid actions at -inf), action and state signature.
         let mut rec: Vec<f32> = Vec::new();
         let mut acts: Vec<usize> = Vec::new();
@@ -792,7 +808,7 @@ impl Parser {
                 let alt = argmax(&scores, |b| {
                     scores[b] > f32::NEG_INFINITY && kind(b, nl) != kind(a, nl)
                 });
-                if let Some(b) = alt.filter(|&b| scores[a] - scores[b] < search.margin) {
+                if let Some(b) = alt.filter(|&b| scores[a] - scores[b] < margin) {
                     cands.push((scores[a] - scores[b], acts.len(), b));
                 }
                 sigs.push((st.b, st.sig()));
@@ -807,7 +823,7 @@ impl Parser {
         sigs.push((st.b, st.sig()));
         cands.sort_by(|x, y| x.0.total_cmp(&y.0).then(x.1.cmp(&y.1)));
         cands.truncate(search.branches_for(words.len()));
-        let temp = search.temperature;
+        let temp = search.temperature / unit;
         // Log-probabilities of the greedy steps, computed when first needed.
         let mut glp = vec![f32::NAN; acts.len()];
         let mut greedy_lp = |i: usize| -> f32 {

@@ -61,7 +61,7 @@ impl Default for TrainOptions {
             explore: 0.9,
             explore_from: 1,
             tagger_min_weight: 0,
-            parser_min_weight: 330,
+            parser_min_weight: 450,
             tagger_min_updates: 1,
             parser_min_updates: 1,
             tagger_second_pass_folds: 4,

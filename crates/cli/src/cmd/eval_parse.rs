@@ -3,6 +3,8 @@
 use std::path::PathBuf;
 use std::process::ExitCode;
 
+use anyhow::Context as _;
+
 /// Flags of this subcommand.
 #[derive(clap::Args)]
 pub struct Args {
@@ -19,6 +21,10 @@ pub struct Args {
     /// gold words; adds token and sentence F1, and scores words aligned by extent.
     #[arg(long)]
     raw: bool,
+    /// Also write the predictions (gold words, predicted columns) as CoNLL-U to this
+    /// file, e.g. for the CoNLL 2018 scorer or an error analysis. Gold tokenization only.
+    #[arg(long, value_name = "FILE", conflicts_with = "raw")]
+    write: Option<PathBuf>,
 }
 
 pub fn run(args: Args) -> anyhow::Result<ExitCode> {
@@ -51,9 +57,16 @@ pub fn run(args: Args) -> anyhow::Result<ExitCode> {
     }
     let gold = dyad_text::conllu::read_file(&args.gold)?;
     let s = dyad_text::eval::evaluate(&model, &gold);
+    if let Some(path) = &args.write {
+        let mut out = String::new();
+        for sent in &gold {
+            dyad_text::conllu::write_sentence(&mut out, &dyad_text::eval::predicted(&model, sent));
+        }
+        std::fs::write(path, out).with_context(|| format!("writing {}", path.display()))?;
+    }
     eprintln!(
-        "eval-parse: las_universal={:.3} (LAS below uses full labels)",
-        s.las_universal
+        "eval-parse: las_universal={:.3} (LAS below uses full labels); to 5 places: upos={:.5} uas={:.5} las={:.5}",
+        s.las_universal, s.upos, s.uas, s.las
     );
     println!(
         "eval-parse: sentences={} tokens={} upos={:.3} xpos={:.3} lemma={:.3} uas={:.3} las={:.3} tokens_per_s={:.0}",
