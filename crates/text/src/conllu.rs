@@ -32,6 +32,24 @@ pub struct Word {
     pub misc: String,
 }
 
+impl Word {
+    /// The word of an annotated token, with `misc` as its MISC column.
+    pub fn from_token(t: dyad_types::Token, misc: String) -> Word {
+        Word {
+            form: t.form,
+            lemma: t.lemma,
+            upos: t.upos,
+            xpos: t.xpos,
+            feats: t.feats,
+            head: Some(t.head),
+            deprel: t.deprel,
+            // Written as `_`.
+            deps: String::new(),
+            misc,
+        }
+    }
+}
+
 /// A multiword token line (`3-4 don't`): the range of words it spans and its surface form.
 #[derive(Clone, Debug, PartialEq, Eq)]
 pub struct MultiwordToken {

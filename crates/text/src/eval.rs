@@ -84,17 +84,7 @@ pub fn predicted(model: &Model, gold: &Sentence) -> Sentence {
         .annotate_tokens(&forms)
         .into_iter()
         .zip(&gold.words)
-        .map(|(t, g)| crate::conllu::Word {
-            form: t.form,
-            lemma: t.lemma,
-            upos: t.upos,
-            xpos: t.xpos,
-            feats: t.feats,
-            head: Some(t.head),
-            deprel: t.deprel,
-            deps: String::new(),
-            misc: g.misc.clone(),
-        })
+        .map(|(t, g)| crate::conllu::Word::from_token(t, g.misc.clone()))
         .collect();
     Sentence {
         words,

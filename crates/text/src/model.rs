@@ -269,18 +269,7 @@ impl Model {
                     crate::conllu::push_number(&mut misc, raw.start_char);
                     misc.push(':');
                     crate::conllu::push_number(&mut misc, raw.end_char);
-                    sent.words.push(crate::conllu::Word {
-                        form: t.form,
-                        lemma: t.lemma,
-                        upos: t.upos,
-                        xpos: t.xpos,
-                        feats: t.feats,
-                        head: Some(t.head),
-                        deprel: t.deprel,
-                        // Written as `_`.
-                        deps: String::new(),
-                        misc,
-                    });
+                    sent.words.push(crate::conllu::Word::from_token(t, misc));
                 }
                 crate::conllu::write_sentence(&mut buf, &sent);
             }
