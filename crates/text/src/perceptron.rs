@@ -747,19 +747,22 @@ impl Weights {
             for &f in chunk {
                 prefetch(hot, home(f, hot.len()));
             }
+            let (mut hits, mut misses) = (rows.writer(), missed.writer());
             for &f in chunk {
                 // SAFETY: the hot table has at least one bucket (see `Weights::read`).
                 match unsafe { probe_hot(hot, f) } {
                     Some(start) => {
                         prefetch(dense, start as usize);
-                        rows.push(start);
+                        hits.push(start);
                     }
                     None => {
                         prefetch(cold, home(f, cold.len()));
-                        missed.push(f);
+                        misses.push(f);
                     }
                 }
             }
+            hits.finish();
+            misses.finish();
             for &f in missed.as_slice() {
                 if let Some(slot) = probe(cold, f) {
                     later.found(slot, acc, entries);
@@ -837,11 +840,41 @@ impl<T: Copy, const N: usize> Stack<T, N> {
         self.len += 1;
     }
 
+    /// A [`Pusher`] that appends to this stack.
+    #[inline(always)]
+    fn writer(&mut self) -> Pusher<'_, T, N> {
+        let len = self.len;
+        Pusher { stack: self, len }
+    }
+
     #[inline(always)]
     fn as_slice(&self) -> &[T] {
         // SAFETY: `push` wrote items `0..len` (modulo `N`), so the first
         // `min(len, N)` items are all written.
         unsafe { std::slice::from_raw_parts(self.items.as_ptr() as *const T, self.len.min(N)) }
+    }
+}
+
+/// Appends to a [`Stack`] whose length it keeps apart, in a register, until
+/// [`Pusher::finish`] (the compiler keeps a length beside the items in memory, as it
+/// cannot tell that writes to the items leave it alone).
+struct Pusher<'a, T: Copy, const N: usize> {
+    stack: &'a mut Stack<T, N>,
+    len: usize,
+}
+
+impl<T: Copy, const N: usize> Pusher<'_, T, N> {
+    /// As [`Stack::push`].
+    #[inline(always)]
+    fn push(&mut self, v: T) {
+        self.stack.items[self.len % N].write(v);
+        self.len += 1;
+    }
+
+    /// Sets the stack's length to include the pushed items.
+    #[inline(always)]
+    fn finish(self) {
+        self.stack.len = self.len;
     }
 }
 
@@ -883,12 +916,15 @@ fn add_dense(dense: &[i16], stride: usize, rows: &[u32], acc: &mut [i32]) {
 
 #[inline(always)]
 fn add_dense_blocks<const B: usize>(dense: &[i16], rows: &[u32], acc: &mut [i32]) {
+    // Offsets in `rows` start whole rows of `dense`; clamping them (rather than testing
+    // each against the end) lets the compiler drop the bounds check.
+    let Some(last) = dense.len().checked_sub(B * LANES) else {
+        return;
+    };
     let mut sum = [[0i32; LANES]; B];
     for &s in rows {
-        let at = s as usize;
-        let Some(row) = dense.get(at..at + B * LANES) else {
-            continue;
-        };
+        let at = (s as usize).min(last);
+        let row = &dense[at..at + B * LANES];
         for (block, w) in sum.iter_mut().zip(row.chunks_exact(LANES)) {
             for (x, &y) in block.iter_mut().zip(w) {
                 *x += y as i32;
