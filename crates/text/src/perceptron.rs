@@ -143,8 +143,7 @@ struct Group {
 /// What a table slot holds: `classes` is two class bytes (low, high) and `w` their
 /// weights; `NO_CLASS` in the high byte ends a run of one. `NO_CLASS` in the low byte
 /// means a run stored elsewhere: the high byte is its length and `w` the two halves of
-/// its start. In the hot table, which holds dense rows only, `w` is the row's number
-/// (20 bits) and [`dense_check`] bits of its key (12 bits).
+/// its start.
 #[derive(Clone, Copy, Default)]
 #[repr(C)]
 struct Cell {
@@ -172,36 +171,30 @@ impl Cell {
             w: [start as u16 as i16, (start >> 16) as u16 as i16],
         }
     }
-
-    /// Dense row number `row` (below [`MAX_DENSE_ROWS`]) of the feature `key`.
-    fn dense(row: u32, key: u64) -> Cell {
-        let x = row | (dense_check(key) as u32) << 20;
-        Cell {
-            classes: NO_CLASS,
-            w: [x as u16 as i16, (x >> 16) as u16 as i16],
-        }
-    }
-
-    /// The row number and check bits of a [`Cell::dense`].
-    #[inline(always)]
-    fn dense_row(self) -> (usize, u16) {
-        let x = self.w[0] as u16 as u32 | (self.w[1] as u16 as u32) << 16;
-        ((x & 0xf_ffff) as usize, (x >> 20) as u16)
-    }
 }
 
-/// Most dense rows a table can have (their numbers take 20 bits of a [`Cell`]).
+/// Most dense rows a table can have (their offsets, in weights, fit a `u32`).
 const MAX_DENSE_ROWS: usize = 1 << 20;
 
-/// 12 bits of `key` that neither [`fingerprint`] nor [`home`] depends on much, kept
-/// with each dense row's number. A dense row adds a weight to every class, and a hot
-/// lookup comes before the cold one: a key that shared a group and a fingerprint with a
-/// dense row's key (about once in 15,000 lookups) would take that row and lose its own
-/// weights. With these bits too, that happens about once in 60 million.
-#[inline(always)]
-fn dense_check(key: u64) -> u16 {
-    (key >> 20) as u16 & 0xfff
+/// Four keys of the hot table and the offsets (in weights) of their dense rows, one
+/// cache line. A key goes to the first free slot of its home bucket or of the buckets
+/// after it. A free slot has key 0 and offset 0, the all-zero row that starts `dense`:
+/// a lookup of key 0 that reaches a free slot adds nothing, which is right because a
+/// model's key 0, if any, is always hot (see [`Weights::read`]) and so comes first.
+/// Keys are compared whole, so an absent key never takes a dense row (with 16-bit
+/// fingerprints and 12 more check bits, about once in 60 million lookups did).
+#[derive(Clone, Copy, Default)]
+#[repr(C, align(64))]
+struct Bucket {
+    keys: [u64; BUCKET],
+    rows: [u32; BUCKET],
+    /// Nonzero if some key whose probe passed this bucket lies further on (the bucket
+    /// was full when it was put in): a lookup that misses here stops unless it is set.
+    more: u32,
 }
+
+/// Slots per [`Bucket`].
+const BUCKET: usize = 4;
 
 /// Slots per [`Group`].
 const SLOTS: usize = 8;
@@ -224,6 +217,8 @@ struct Entry {
 unsafe trait Zeroable: Copy + Default {}
 // SAFETY: integers and arrays of them only.
 unsafe impl Zeroable for Group {}
+// SAFETY: integers and arrays of them only (and padding).
+unsafe impl Zeroable for Bucket {}
 // SAFETY: integers only.
 unsafe impl Zeroable for Entry {}
 // SAFETY: an integer.
@@ -360,11 +355,11 @@ impl<T: Zeroable> Table<T> {
 /// Frozen weights: open-addressing tables from feature key to a run of (class, weight).
 ///
 /// Features with dense rows (the most frequent ones: a feature gains classes with each
-/// update) live in a smaller `hot` table, whose slots also hold [`dense_check`] bits of
-/// their keys; the rest in a large `cold` table, probed only for keys the hot one lacks. Runs of one or two weights (three
-/// features in four) are stored in their table slot, so one cache line brings them;
-/// longer runs are in `entries` (padded with zero weights to a multiple of [`PAIR`]) and
-/// the longest are whole rows of `dense`.
+/// update) live in a smaller `hot` table of whole keys (see [`Bucket`]); the rest in a
+/// large `cold` table, probed only for keys the hot one lacks. Runs of one or two
+/// weights (three features in four) are stored in their table slot, so one cache line
+/// brings them; longer runs are in `entries` (padded with zero weights to a multiple of
+/// [`PAIR`]) and the longest are whole rows of `dense`.
 ///
 /// Weights stay quantised (`i16`) and are added up in `i32`; the common scale does not
 /// change which class scores highest, so it is not applied. A feature absent from the
@@ -375,12 +370,14 @@ pub(crate) struct Weights {
     n_classes: usize,
     /// The size of one quantised unit in (averaged) perceptron score units.
     scale: f32,
-    hot: Table<Group>,
+    /// At least one bucket (so probes need not check).
+    hot: Table<Bucket>,
     cold: Table<Group>,
     /// Sparse runs of 2 or more weights.
     entries: Table<Entry>,
     /// Rows with many classes, stored densely (`stride` weights each, a multiple of
-    /// [`LANES`] with zeros past `n_classes`) so that adding them up vectorises.
+    /// [`LANES`] with zeros past `n_classes`) so that adding them up vectorises; the
+    /// first row is all zeros (see [`Bucket`]).
     dense: Table<i16>,
     stride: usize,
     /// Whether the CPU has AVX2 (only changes speed: the sums are exact integers).
@@ -440,31 +437,45 @@ fn probe(table: &[Group], key: u64) -> Option<Cell> {
     None
 }
 
-/// The start (in weights) of the dense row of `key` in the hot `table`, if present: as
-/// [`probe`], but a slot matches only if its [`dense_check`] bits match too.
+/// The start (in weights) of the dense row of `key` in the hot `table`, if present.
+///
+/// # Safety
+///
+/// `table` must not be empty.
 #[inline(always)]
-fn probe_dense(table: &[Group], key: u64, stride: usize) -> Option<usize> {
-    let fp = fingerprint(key);
-    let check = dense_check(key);
-    let mut g = home(key, table.len());
-    while let Some(group) = table.get(g) {
-        let mut hit = matches(&group.fp, fp);
-        while hit != 0 {
-            // `hit` has bits for slots 0..SLOTS only.
-            let i = (hit.trailing_zeros() as usize / 2) & (SLOTS - 1);
-            let (row, bits) = group.slot[i].dense_row();
-            if bits == check {
-                return Some(row * stride);
-            }
-            hit &= hit - 1;
-            hit &= hit - 1;
+unsafe fn probe_hot(table: &[Bucket], key: u64) -> Option<u32> {
+    // Walking a pointer rather than an index saves the address arithmetic per bucket.
+    let end = table.as_ptr_range().end;
+    // SAFETY: `home` is below `table.len()`, so `p` points at a bucket of `table`.
+    let mut p = unsafe { table.as_ptr().add(home(key, table.len())) };
+    loop {
+        // SAFETY: `p` points at a bucket of `table` (it starts at one, and wraps to the
+        // first, which exists as `table` is not empty, when it reaches the end).
+        let bucket = unsafe { &*p };
+        let hit = bucket_matches(&bucket.keys, key);
+        if hit != 0 {
+            // `hit` has bits for slots 0..BUCKET only.
+            return Some(bucket.rows[hit.trailing_zeros() as usize & (BUCKET - 1)]);
         }
-        if matches(&group.fp, 0) != 0 {
+        if bucket.more == 0 {
             return None;
         }
-        g = next_group(g, table.len());
+        // SAFETY: `p` is in `table`, so one past it is at most its end.
+        p = unsafe { p.add(1) };
+        if p == end {
+            p = table.as_ptr();
+        }
     }
-    None
+}
+
+/// Bit mask of the slots of `keys` holding `key` (slot `i` at bit `i`).
+#[inline(always)]
+fn bucket_matches(keys: &[u64; BUCKET], key: u64) -> u32 {
+    let mut m = 0u32;
+    for (i, &k) in keys.iter().enumerate() {
+        m |= ((k == key) as u32) << i;
+    }
+    m
 }
 
 /// Bit mask of the slots holding `fp`: two bits per slot, slot `i` at bits `2i, 2i + 1`.
@@ -509,6 +520,24 @@ fn insert(table: &mut [Group], key: u64, slot: Cell) {
     }
 }
 
+/// Put `key` with its dense row offset `at` in the first free slot from its home bucket
+/// on.
+fn insert_hot(table: &mut [Bucket], key: u64, at: u32) {
+    let buckets = table.len();
+    let mut g = home(key, buckets);
+    // The table is never full, so this ends.
+    while let Some(bucket) = table.get_mut(g) {
+        // A free slot has row 0 (real rows start after the zero row).
+        if let Some(i) = bucket.rows.iter().position(|&r| r == 0) {
+            bucket.keys[i] = key;
+            bucket.rows[i] = at;
+            return;
+        }
+        bucket.more = 1;
+        g = next_group(g, buckets);
+    }
+}
+
 impl Weights {
     pub(crate) fn n_classes(&self) -> usize {
         self.n_classes
@@ -535,7 +564,8 @@ impl Weights {
         // threshold rather than a quarter of the classes, `dyad code` peaks 5% higher).
         let dense_min = (stride / LANES + 1).max(3);
         let mut entries = Vec::with_capacity(n * 2);
-        let mut dense = Vec::new();
+        // The all-zero row that free hot slots point to.
+        let mut dense = vec![0i16; stride];
         // Dense rows are few: their keys are put in the hot table once all are known.
         let mut hot_keys = Vec::new();
         let mut cold = new_table(n, COLD_LOAD);
@@ -560,7 +590,9 @@ impl Weights {
                     _pad: 0,
                 });
             }
-            if len >= dense_min {
+            // Key 0 is always hot, so that a lookup of it that reaches a free hot slot
+            // (key 0 too) is right to add nothing.
+            if len >= dense_min || key == 0 {
                 let at = dense.len();
                 if hot_keys.len() >= MAX_DENSE_ROWS {
                     return Err(corrupt("too many dense rows"));
@@ -569,7 +601,7 @@ impl Weights {
                 for e in &row {
                     dense[at + e.class as usize] = e.w;
                 }
-                hot_keys.push((key, Cell::dense(hot_keys.len() as u32, key)));
+                hot_keys.push((key, at as u32));
                 continue;
             }
             let slot = if len <= 2 {
@@ -586,9 +618,10 @@ impl Weights {
             insert(cold.as_mut_slice(), key, slot);
         }
         // The hot table is small: keep it sparse, for short probes.
-        let mut hot = new_table(hot_keys.len(), 50);
-        for &(key, slot) in &hot_keys {
-            insert(hot.as_mut_slice(), key, slot);
+        let mut hot =
+            Table::<Bucket>::zeroed((hot_keys.len() * 100).div_ceil(BUCKET * HOT_LOAD).max(1));
+        for &(key, at) in &hot_keys {
+            insert_hot(hot.as_mut_slice(), key, at);
         }
         #[cfg(target_arch = "x86_64")]
         let avx2 = std::arch::is_x86_feature_detected!("avx2");
@@ -699,8 +732,9 @@ impl Weights {
     fn accumulate(&self, feats: &[u64], acc: &mut [i32; ACC]) {
         let mut later = Later {
             sparse: Stack::new(),
-            dense: Stack::new(),
         };
+        // Offsets of dense rows (in weights).
+        let mut rows = Stack::<u32, CHUNK>::new();
         let mut missed = Stack::<u64, CHUNK>::new();
         let hot = self.hot.as_slice();
         let cold = self.cold.as_slice();
@@ -708,23 +742,27 @@ impl Weights {
         let dense = self.dense.as_slice();
         for chunk in feats.chunks(CHUNK) {
             later.sparse.clear();
-            later.dense.clear();
+            rows.clear();
             missed.clear();
             for &f in chunk {
                 prefetch(hot, home(f, hot.len()));
             }
+            let (mut hits, mut misses) = (rows.writer(), missed.writer());
             for &f in chunk {
-                match probe_dense(hot, f, self.stride) {
+                // SAFETY: the hot table has at least one bucket (see `Weights::read`).
+                match unsafe { probe_hot(hot, f) } {
                     Some(start) => {
-                        prefetch(dense, start);
-                        later.dense.push(start as u32);
+                        prefetch(dense, start as usize);
+                        hits.push(start);
                     }
                     None => {
                         prefetch(cold, home(f, cold.len()));
-                        missed.push(f);
+                        misses.push(f);
                     }
                 }
             }
+            hits.finish();
+            misses.finish();
             for &f in missed.as_slice() {
                 if let Some(slot) = probe(cold, f) {
                     later.found(slot, acc, entries);
@@ -732,7 +770,7 @@ impl Weights {
             }
             // Dense rows first: most are in cache, and adding them up gives the sparse
             // runs (more often cold) time to arrive.
-            add_dense(dense, self.stride, later.dense.as_slice(), acc);
+            add_dense(dense, self.stride, rows.as_slice(), acc);
             for &meta in later.sparse.as_slice() {
                 let s = (meta >> 8) as usize;
                 let len = ((meta & 0xff) as usize).div_ceil(PAIR) * PAIR;
@@ -758,6 +796,10 @@ const ACC: usize = 256 + LANES;
 /// ones are larger than the cache).
 const COLD_LOAD: usize = 60;
 
+/// The hot table is filled to this percentage (it is small: keep it sparse, for short
+/// probes).
+const HOT_LOAD: usize = 50;
+
 /// Features are scored in chunks of this many.
 const CHUNK: usize = 128;
 
@@ -765,8 +807,6 @@ const CHUNK: usize = 128;
 struct Later {
     /// Sparse runs, as `start << 8 | length`.
     sparse: Stack<u32, CHUNK>,
-    /// Offsets of dense rows (in weights).
-    dense: Stack<u32, CHUNK>,
 }
 
 /// A vector of at most `N` plain values on the stack that, unlike an array, is not
@@ -791,19 +831,50 @@ impl<T: Copy, const N: usize> Stack<T, N> {
         self.len = 0;
     }
 
-    /// Appends `v`; a full stack drops it (callers push at most `N`).
+    /// Appends `v`; past `N` items it overwrites the first ones (callers push at most
+    /// `N`). Wrapping the index, unlike a bounds check, is branch-free and tells the
+    /// compiler that the write stays in `items`, so `len` can stay in a register.
     #[inline(always)]
     fn push(&mut self, v: T) {
-        if let Some(slot) = self.items.get_mut(self.len) {
-            slot.write(v);
-            self.len += 1;
-        }
+        self.items[self.len % N].write(v);
+        self.len += 1;
+    }
+
+    /// A [`Pusher`] that appends to this stack.
+    #[inline(always)]
+    fn writer(&mut self) -> Pusher<'_, T, N> {
+        let len = self.len;
+        Pusher { stack: self, len }
     }
 
     #[inline(always)]
     fn as_slice(&self) -> &[T] {
-        // SAFETY: the first `len` items were written by `push` (`len <= N` always).
-        unsafe { std::slice::from_raw_parts(self.items.as_ptr() as *const T, self.len) }
+        // SAFETY: `push` wrote items `0..len` (modulo `N`), so the first
+        // `min(len, N)` items are all written.
+        unsafe { std::slice::from_raw_parts(self.items.as_ptr() as *const T, self.len.min(N)) }
+    }
+}
+
+/// Appends to a [`Stack`] whose length it keeps apart, in a register, until
+/// [`Pusher::finish`] (the compiler keeps a length beside the items in memory, as it
+/// cannot tell that writes to the items leave it alone).
+struct Pusher<'a, T: Copy, const N: usize> {
+    stack: &'a mut Stack<T, N>,
+    len: usize,
+}
+
+impl<T: Copy, const N: usize> Pusher<'_, T, N> {
+    /// As [`Stack::push`].
+    #[inline(always)]
+    fn push(&mut self, v: T) {
+        self.stack.items[self.len % N].write(v);
+        self.len += 1;
+    }
+
+    /// Sets the stack's length to include the pushed items.
+    #[inline(always)]
+    fn finish(self) {
+        self.stack.len = self.len;
     }
 }
 
@@ -845,12 +916,15 @@ fn add_dense(dense: &[i16], stride: usize, rows: &[u32], acc: &mut [i32]) {
 
 #[inline(always)]
 fn add_dense_blocks<const B: usize>(dense: &[i16], rows: &[u32], acc: &mut [i32]) {
+    // Offsets in `rows` start whole rows of `dense`; clamping them (rather than testing
+    // each against the end) lets the compiler drop the bounds check.
+    let Some(last) = dense.len().checked_sub(B * LANES) else {
+        return;
+    };
     let mut sum = [[0i32; LANES]; B];
     for &s in rows {
-        let at = s as usize;
-        let Some(row) = dense.get(at..at + B * LANES) else {
-            continue;
-        };
+        let at = (s as usize).min(last);
+        let row = &dense[at..at + B * LANES];
         for (block, w) in sum.iter_mut().zip(row.chunks_exact(LANES)) {
             for (x, &y) in block.iter_mut().zip(w) {
                 *x += y as i32;
@@ -1051,13 +1125,46 @@ mod tests {
         assert!(rate < 2e-4, "collision rate {rate}");
     }
 
-    /// A dense row is checked against more bits of the key than the fingerprint, so
-    /// absent features practically never take one (with the fingerprint alone, about 60
-    /// of these million lookups would).
+    /// The hot table compares whole keys, so absent features never take a dense row
+    /// (with a 16-bit fingerprint alone, about 60 of these million lookups would).
     #[test]
     fn absent_features_do_not_take_dense_rows() {
         let (keys, frozen) = random_model(5, 4);
         assert_eq!(absent_hits(&keys, &frozen, 5), 0);
+    }
+
+    /// Key 0, which free hot slots hold too, scores its own weights whether its run is
+    /// short or long, and nothing when the model lacks it.
+    #[test]
+    fn key_zero_scores_exactly() {
+        for len in [0u64, 1, 2, 4] {
+            let mut w = Writer::default();
+            w.u32(4);
+            w.f32(1.0);
+            w.var(2 + (len > 0) as u64);
+            let mut prev = 0u64;
+            let keys = [0u64, 5, u64::MAX];
+            for &k in &keys[(len == 0) as usize..] {
+                w.var(k - prev);
+                prev = k;
+                let n = if k == 0 { len } else { 4 };
+                w.var(n);
+                for class in 0..n {
+                    w.var(class);
+                    w.i16(1 + class as i16);
+                }
+            }
+            let frozen = Weights::read(&mut Reader::new(&w.buf)).unwrap();
+            let mut got = [0f32; 4];
+            frozen.scores(&[0], &mut got);
+            let want: Vec<f32> = (0..4)
+                .map(|c| if c < len { 1.0 + c as f32 } else { 0.0 })
+                .collect();
+            assert_eq!(got.to_vec(), want, "run of {len}");
+            frozen.scores(&[0, 5, 0], &mut got);
+            let want: Vec<f32> = (0..4).map(|c| 1.0 + c as f32 + 2.0 * want[c]).collect();
+            assert_eq!(got.to_vec(), want, "run of {len}, twice with another");
+        }
     }
 
     /// A model of 200,000 random keys with a weight of 1 for each of the first `len` of
