@@ -302,7 +302,7 @@ fn right_tag(first: &[usize], i: usize, k: usize) -> u64 {
 /// Words whose first-pass tag beat the runner-up by at least this much (in averaged
 /// perceptron score units) keep it: the second pass re-tags only the others. Chosen on EWT
 /// dev (the smallest margin with the accuracy of re-tagging every word; 7000 quantised
-/// units of the committed model); most words lead by more, so the second pass costs about
+/// units of the model it was tuned on); most words lead by more, so the second pass costs about
 /// a tenth of what it did when it re-tagged them all.
 const SECOND_PASS_MARGIN: f32 = 12.25;
 
