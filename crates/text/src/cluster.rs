@@ -53,25 +53,13 @@ impl Clusters {
     }
 
     pub(crate) fn write(&self, w: &mut Writer) {
-        let mut v: Vec<(u64, u32)> = self.map.iter().map(|(a, b)| (*a, *b)).collect();
-        v.sort_unstable();
-        w.var(v.len() as u64);
-        for (a, b) in v {
-            w.u64(a);
-            w.u32(b);
-        }
+        w.map(&self.map, Writer::u32);
     }
 
     pub(crate) fn read(r: &mut Reader<'_>) -> Result<Clusters, Error> {
-        let n = r.len(12)?;
-        let mut map = FxHashMap::default();
-        map.reserve(n);
-        for _ in 0..n {
-            let a = r.u64()?;
-            let b = r.u32()?;
-            map.insert(a, b);
-        }
-        Ok(Clusters { map })
+        Ok(Clusters {
+            map: r.map(4, Reader::u32)?,
+        })
     }
 
     /// Learn classes from `texts` (raw text, split and tokenized here): `fine` and `coarse`

@@ -1,5 +1,6 @@
 //! A tiny little-endian binary codec for the model file.
 
+use crate::hash::FxHashMap;
 use crate::Error;
 
 /// Appends values to a byte buffer.
@@ -34,6 +35,21 @@ impl Writer {
     pub(crate) fn str(&mut self, s: &str) {
         self.var(s.len() as u64);
         self.buf.extend_from_slice(s.as_bytes());
+    }
+    /// A map from 64-bit keys to values written by `put`, sorted by key (so the bytes do
+    /// not depend on the map's order).
+    pub(crate) fn map<V: Copy + Ord>(
+        &mut self,
+        map: &FxHashMap<u64, V>,
+        put: impl Fn(&mut Writer, V),
+    ) {
+        let mut v: Vec<(u64, V)> = map.iter().map(|(a, b)| (*a, *b)).collect();
+        v.sort_unstable();
+        self.var(v.len() as u64);
+        for (a, b) in v {
+            self.u64(a);
+            put(self, b);
+        }
     }
     pub(crate) fn strs(&mut self, v: &[String]) {
         self.var(v.len() as u64);
@@ -112,6 +128,22 @@ impl<'a> Reader<'a> {
         let n = self.len(1)?;
         let b = self.bytes(n)?;
         String::from_utf8(b.to_vec()).map_err(|_| corrupt("string is not UTF-8"))
+    }
+    /// A map written by [`Writer::map`], whose values `get` reads (each at least
+    /// `value_bytes` bytes).
+    pub(crate) fn map<V>(
+        &mut self,
+        value_bytes: usize,
+        get: impl Fn(&mut Reader<'a>) -> Result<V, Error>,
+    ) -> Result<FxHashMap<u64, V>, Error> {
+        let n = self.len(8 + value_bytes)?;
+        let mut map = FxHashMap::default();
+        map.reserve(n);
+        for _ in 0..n {
+            let a = self.u64()?;
+            map.insert(a, get(self)?);
+        }
+        Ok(map)
     }
     pub(crate) fn strs(&mut self) -> Result<Vec<String>, Error> {
         let n = self.len(1)?;

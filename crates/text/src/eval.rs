@@ -2,6 +2,8 @@
 
 use std::time::Instant;
 
+use dyad_types::Token;
+
 use crate::conllu::Sentence;
 use crate::Model;
 
@@ -41,6 +43,16 @@ fn universal(label: &str) -> &str {
 
 /// Annotate each gold sentence from its gold words and compare.
 pub fn evaluate(model: &Model, gold: &[Sentence]) -> Scores {
+    evaluate_with(model, gold, |_, _| {})
+}
+
+/// [`evaluate`], handing each gold sentence and its annotated tokens to `each` (after
+/// scoring, outside the timed part), e.g. to write the predictions.
+pub fn evaluate_with(
+    model: &Model,
+    gold: &[Sentence],
+    mut each: impl FnMut(&Sentence, Vec<Token>),
+) -> Scores {
     let mut s = Scores {
         sentences: gold.len(),
         ..Scores::default()
@@ -64,6 +76,7 @@ pub fn evaluate(model: &Model, gold: &[Sentence]) -> Scores {
                 lu += (universal(&t.deprel) == universal(&g.deprel)) as usize;
             }
         }
+        each(sent, toks);
     }
     let n = s.tokens.max(1) as f64;
     s.upos = up as f64 / n;
@@ -76,12 +89,10 @@ pub fn evaluate(model: &Model, gold: &[Sentence]) -> Scores {
     s
 }
 
-/// `gold` with its words annotated by `model` from their gold forms: predicted lemma,
-/// tags, features, head and relation; comments, multiword tokens and MISC kept.
-pub fn predicted(model: &Model, gold: &Sentence) -> Sentence {
-    let forms: Vec<&str> = gold.words.iter().map(|w| w.form.as_str()).collect();
-    let words = model
-        .annotate_tokens(&forms)
+/// `gold` with its words replaced by `tokens` (annotated from its gold forms): predicted
+/// lemma, tags, features, head and relation; comments, multiword tokens and MISC kept.
+pub fn predicted(gold: &Sentence, tokens: Vec<Token>) -> Sentence {
+    let words = tokens
         .into_iter()
         .zip(&gold.words)
         .map(|(t, g)| crate::conllu::Word::from_token(t, g.misc.clone()))

@@ -449,20 +449,8 @@ impl Tagger {
             w.str(u);
             w.str(x);
         }
-        let mut amb: Vec<(u64, u64)> = amb.iter().map(|(a, b)| (*a, *b)).collect();
-        amb.sort_unstable();
-        w.var(amb.len() as u64);
-        for (a, b) in amb {
-            w.u64(a);
-            w.u64(b);
-        }
-        let mut sure: Vec<(u64, u32)> = sure.iter().map(|(a, b)| (*a, *b)).collect();
-        sure.sort_unstable();
-        w.var(sure.len() as u64);
-        for (a, b) in sure {
-            w.u64(a);
-            w.u32(b);
-        }
+        w.map(amb, Writer::u64);
+        w.map(sure, Writer::u32);
         clusters.write(w);
     }
 
@@ -527,24 +515,10 @@ impl Tagger {
             let x = r.str()?;
             tags.push((u, x));
         }
-        let n = r.len(16)?;
-        let mut amb = FxHashMap::default();
-        amb.reserve(n);
-        for _ in 0..n {
-            let a = r.u64()?;
-            let b = r.u64()?;
-            amb.insert(a, b);
-        }
-        let n = r.len(12)?;
-        let mut sure = FxHashMap::default();
-        sure.reserve(n);
-        for _ in 0..n {
-            let a = r.u64()?;
-            let b = r.u32()?;
-            if b as usize >= tags.len() {
-                return Err(Error::Model("corrupt model data: tag out of range".into()));
-            }
-            sure.insert(a, b);
+        let amb = r.map(8, Reader::u64)?;
+        let sure = r.map(4, Reader::u32)?;
+        if sure.values().any(|&b| b as usize >= tags.len()) {
+            return Err(Error::Model("corrupt model data: tag out of range".into()));
         }
         let clusters = Clusters::read(r)?;
         let first = Weights::read(r)?;

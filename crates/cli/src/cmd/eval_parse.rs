@@ -56,12 +56,14 @@ pub fn run(args: Args) -> anyhow::Result<ExitCode> {
         return Ok(ExitCode::SUCCESS);
     }
     let gold = dyad_text::conllu::read_file(&args.gold)?;
-    let s = dyad_text::eval::evaluate(&model, &gold);
-    if let Some(path) = &args.write {
-        let mut out = String::new();
-        for sent in &gold {
-            dyad_text::conllu::write_sentence(&mut out, &dyad_text::eval::predicted(&model, sent));
+    let mut out = String::new();
+    let s = dyad_text::eval::evaluate_with(&model, &gold, |sent, tokens| {
+        if args.write.is_some() {
+            let predicted = dyad_text::eval::predicted(sent, tokens);
+            dyad_text::conllu::write_sentence(&mut out, &predicted);
         }
+    });
+    if let Some(path) = &args.write {
         std::fs::write(path, out).with_context(|| format!("writing {}", path.display()))?;
     }
     eprintln!(
