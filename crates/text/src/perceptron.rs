@@ -222,7 +222,7 @@ unsafe impl Zeroable for Bucket {}
 // SAFETY: integers only.
 unsafe impl Zeroable for Entry {}
 // SAFETY: an integer.
-unsafe impl Zeroable for i16 {}
+unsafe impl Zeroable for i8 {}
 
 /// A fixed-length array of plain values. Large ones are mapped on their own, 2 MiB
 /// aligned, and marked for transparent huge pages on Linux: the weight tables are probed
@@ -375,17 +375,59 @@ pub(crate) struct Weights {
     cold: Table<Group>,
     /// Sparse runs of 2 or more weights.
     entries: Table<Entry>,
-    /// Rows with many classes, stored densely (`stride` weights each, a multiple of
-    /// [`LANES`] with zeros past `n_classes`) so that adding them up vectorises; the
-    /// first row is all zeros (see [`Bucket`]).
-    dense: Table<i16>,
-    stride: usize,
+    /// Rows with many classes, stored densely so that adding them up vectorises: whole
+    /// 64-byte lines of `i8` weights in units of 2^[`DENSE_SHIFT`] (see [`dense_weight`]),
+    /// zeros past `n_classes`; the first row is all zeros (see [`Bucket`]).
+    dense: Table<i8>,
+    /// Blocks of [`LANES`] classes per dense row.
+    blocks: usize,
     /// Whether the CPU has AVX2 (only changes speed: the sums are exact integers).
     avx2: bool,
 }
 
 /// Dense rows are added up in blocks of this many classes.
 const LANES: usize = 16;
+
+/// Dense rows hold weights in units of 2^`DENSE_SHIFT` quantised units, as `i8`: half
+/// the memory of `i16`, which is what adding them up waits on. 64 units are about 0.15
+/// of a perceptron update in this project's models.
+const DENSE_SHIFT: u32 = 6;
+
+/// The low bit of a hot row offset: the feature also has weights in the cold table,
+/// those its dense row cannot hold.
+const RESIDUAL: u32 = 1;
+
+/// The fewest weights a feature of a table with `n_classes` classes must have to get a
+/// dense row. A dense row costs about one vector add per block of [`LANES`] classes, a
+/// sparse run one scalar add per weight: runs longer than a row's blocks are cheaper
+/// dense (measured: raising it to a quarter or half of the classes is slower).
+fn dense_min(n_classes: usize) -> usize {
+    (n_classes.div_ceil(LANES).max(1) + 1).max(3)
+}
+
+/// `w` as a dense row weight (in units of 2^[`DENSE_SHIFT`]), if it is one exactly.
+#[inline]
+fn dense_weight(w: i16) -> Option<i8> {
+    let unit = 1 << DENSE_SHIFT;
+    if w % unit == 0 {
+        i8::try_from(w / unit).ok()
+    } else {
+        None
+    }
+}
+
+/// `w` rounded (half away from zero) to a weight a dense row holds exactly, or `w` if
+/// that would overflow one (such weights stay exact, in the cold table).
+fn round_dense(w: i16) -> i16 {
+    let unit = 1i32 << DENSE_SHIFT;
+    let w32 = w as i32;
+    let q = (w32 + w32.signum() * unit / 2) / unit;
+    if i8::try_from(q).is_ok() {
+        (q * unit) as i16
+    } else {
+        w
+    }
+}
 
 /// Sparse runs are padded to a multiple of this many entries.
 const PAIR: usize = 2;
@@ -557,15 +599,14 @@ impl Weights {
             return Err(corrupt("too many classes"));
         }
         let n = r.len(3)?;
-        let stride = n_classes.div_ceil(LANES).max(1) * LANES;
-        // A dense row costs about one vector add per block of `LANES` classes, a sparse
-        // run one scalar add per weight: runs longer than a row's blocks are cheaper
-        // dense. The text layer is bound by instructions, not memory (with this
-        // threshold rather than a quarter of the classes, `dyad code` peaks 5% higher).
-        let dense_min = (stride / LANES + 1).max(3);
+        let blocks = n_classes.div_ceil(LANES).max(1);
+        // Whole cache lines per row.
+        let stride = (blocks * LANES).div_ceil(64) * 64;
+        let dense_min = dense_min(n_classes);
         let mut entries = Vec::with_capacity(n * 2);
         // The all-zero row that free hot slots point to.
-        let mut dense = vec![0i16; stride];
+        let mut dense = vec![0i8; stride];
+        let mut residual = Vec::new();
         // Dense rows are few: their keys are put in the hot table once all are known.
         let mut hot_keys = Vec::new();
         let mut cold = new_table(n, COLD_LOAD);
@@ -597,13 +638,25 @@ impl Weights {
                 if hot_keys.len() >= MAX_DENSE_ROWS {
                     return Err(corrupt("too many dense rows"));
                 }
-                dense.resize(at + stride, 0i16);
+                dense.resize(at + stride, 0i8);
+                residual.clear();
                 for e in &row {
-                    dense[at + e.class as usize] = e.w;
+                    match dense_weight(e.w) {
+                        Some(d) => dense[at + e.class as usize] = d,
+                        None => residual.push(*e),
+                    }
                 }
-                hot_keys.push((key, at as u32));
-                continue;
+                // The weights a dense row cannot hold are a run of the cold table under
+                // the same key, flagged in the row offset's low bit (rows start at
+                // multiples of 64).
+                if residual.is_empty() {
+                    hot_keys.push((key, at as u32));
+                    continue;
+                }
+                hot_keys.push((key, at as u32 | RESIDUAL));
+                std::mem::swap(&mut row, &mut residual);
             }
+            let len = row.len();
             let slot = if len <= 2 {
                 Cell::inline(&row)
             } else {
@@ -634,7 +687,7 @@ impl Weights {
             cold,
             entries: Table::from_slice(&entries),
             dense: Table::from_slice(&dense),
-            stride,
+            blocks,
             avx2,
         })
     }
@@ -752,8 +805,14 @@ impl Weights {
                 // SAFETY: the hot table has at least one bucket (see `Weights::read`).
                 match unsafe { probe_hot(hot, f) } {
                     Some(start) => {
-                        prefetch(dense, start as usize);
-                        hits.push(start);
+                        let row = start & !RESIDUAL;
+                        prefetch(dense, row as usize);
+                        prefetch(dense, row as usize + 64);
+                        hits.push(row);
+                        if start & RESIDUAL != 0 {
+                            prefetch(cold, home(f, cold.len()));
+                            misses.push(f);
+                        }
                     }
                     None => {
                         prefetch(cold, home(f, cold.len()));
@@ -770,7 +829,7 @@ impl Weights {
             }
             // Dense rows first: most are in cache, and adding them up gives the sparse
             // runs (more often cold) time to arrive.
-            add_dense(dense, self.stride, rows.as_slice(), acc);
+            add_dense(dense, self.blocks, rows.as_slice(), acc);
             for &meta in later.sparse.as_slice() {
                 let s = (meta >> 8) as usize;
                 let len = ((meta & 0xff) as usize).div_ceil(PAIR) * PAIR;
@@ -798,7 +857,7 @@ const COLD_LOAD: usize = 60;
 
 /// The hot table is filled to this percentage (it is small: keep it sparse, for short
 /// probes).
-const HOT_LOAD: usize = 50;
+const HOT_LOAD: usize = 25;
 
 /// Features are scored in chunks of this many.
 const CHUNK: usize = 128;
@@ -898,14 +957,15 @@ impl Later {
     }
 }
 
-/// Add the dense rows starting at `rows` (offsets into `dense`) to `acc`.
+/// Add the dense rows starting at `rows` (offsets into `dense`, at most [`CHUNK`]) to
+/// `acc`.
 #[inline(always)]
-fn add_dense(dense: &[i16], stride: usize, rows: &[u32], acc: &mut [i32]) {
+fn add_dense(dense: &[i8], blocks: usize, rows: &[u32], acc: &mut [i32]) {
     // With the number of blocks known at compile time, all the block sums stay in
     // registers while the rows stream by.
     macro_rules! blocks {
         ($($b:literal)*) => {
-            match stride / LANES {
+            match blocks {
                 $($b => add_dense_blocks::<$b>(dense, rows, acc),)*
                 _ => {}
             }
@@ -914,34 +974,41 @@ fn add_dense(dense: &[i16], stride: usize, rows: &[u32], acc: &mut [i32]) {
     blocks!(1 2 3 4 5 6 7 8 9 10 11 12 13 14 15 16);
 }
 
+/// Sums of up to [`CHUNK`] `i8` weights fit an `i16` lane, twice as many per vector
+/// as `i32` lanes.
+const _: () = assert!(CHUNK * 128 <= i16::MAX as usize + 1);
+
 #[inline(always)]
-fn add_dense_blocks<const B: usize>(dense: &[i16], rows: &[u32], acc: &mut [i32]) {
+fn add_dense_blocks<const B: usize>(dense: &[i8], rows: &[u32], acc: &mut [i32]) {
     // Offsets in `rows` start whole rows of `dense`; clamping them (rather than testing
     // each against the end) lets the compiler drop the bounds check.
     let Some(last) = dense.len().checked_sub(B * LANES) else {
         return;
     };
-    let mut sum = [[0i32; LANES]; B];
-    for &s in rows {
+    let mut sum = [[0i16; LANES]; B];
+    for &s in rows.iter().take(CHUNK) {
         let at = (s as usize).min(last);
         let row = &dense[at..at + B * LANES];
         for (block, w) in sum.iter_mut().zip(row.chunks_exact(LANES)) {
             for (x, &y) in block.iter_mut().zip(w) {
-                *x += y as i32;
+                // No overflow: see the assertion above.
+                *x = x.wrapping_add(y as i16);
             }
         }
     }
     for (a, block) in acc.chunks_exact_mut(LANES).zip(&sum) {
         for (x, &y) in a.iter_mut().zip(block) {
-            *x += y;
+            *x += (y as i32) << DENSE_SHIFT;
         }
     }
 }
 
 /// Copy serialised weights from `r` to `w`, dropping quantised weights smaller than
-/// `min_q` in absolute value (and features left with none).
+/// `min_q` in absolute value (and features left with none), and rounding the weights of
+/// features that get dense rows to what those rows hold (see [`round_dense`]).
 pub(crate) fn copy_pruned(r: &mut Reader<'_>, w: &mut Writer, min_q: i16) -> Result<(), Error> {
     let n_classes = r.u32()?;
+    let dense_min = dense_min(n_classes as usize);
     let scale = r.f32()?;
     let n = r.len(3)?;
     let mut kept: Vec<(u64, Vec<(u64, i16)>)> = Vec::with_capacity(n);
@@ -956,6 +1023,12 @@ pub(crate) fn copy_pruned(r: &mut Reader<'_>, w: &mut Writer, min_q: i16) -> Res
             if q.unsigned_abs() >= min_q.unsigned_abs() {
                 e.push((c, q));
             }
+        }
+        if e.len() >= dense_min {
+            for (_, q) in &mut e {
+                *q = round_dense(*q);
+            }
+            e.retain(|&(_, q)| q != 0);
         }
         if !e.is_empty() {
             kept.push((key, e));
@@ -1048,14 +1121,22 @@ mod tests {
                     rng.shuffle(&mut classes);
                     let mut row: Vec<(u64, i16)> = classes[..len]
                         .iter()
-                        .map(|&c| (c, (rng.below(65535) as i32 - 32767) as i16))
+                        .map(|&c| {
+                            let w = (rng.below(65535) as i32 - 32767) as i16;
+                            // Weights a dense row holds, as in a pruned model, and others
+                            // (kept exactly in the cold table).
+                            (c, if rng.below(2) == 0 { round_dense(w) } else { w })
+                        })
                         .collect();
                     row.sort_unstable();
                     (rng.next_u64(), row)
                 })
                 .collect();
+            // Stored features with distinct fingerprints, which never take each other's
+            // weights (the cold table holds the ones dense rows cannot hold too).
+            let mut fps = std::collections::HashSet::new();
+            rows.retain(|r| fps.insert(fingerprint(r.0)));
             rows.sort_unstable_by_key(|r| r.0);
-            rows.dedup_by_key(|r| r.0);
             let mut w = Writer::default();
             w.u32(n_classes as u32);
             w.f32(1.0);
@@ -1083,6 +1164,14 @@ mod tests {
                 }
             };
             let mut got = vec![0f32; n_classes];
+            for (k, row) in &rows {
+                frozen.scores(&[*k], &mut got);
+                let mut want = vec![0f32; n_classes];
+                for &(c, q) in row {
+                    want[c as usize] += q as f32;
+                }
+                assert_eq!(got, want, "{n_classes} classes, key {k}");
+            }
             for _ in 0..300 {
                 let n_feats = rng.below(200);
                 let feats: Vec<u64> = (0..n_feats)
@@ -1112,6 +1201,34 @@ mod tests {
                 frozen.scores_from(&base, &feats[cut..], &mut got);
                 assert_eq!(got, want, "{n_classes} classes, split at {cut}");
             }
+        }
+    }
+
+    /// Dense rows add up in 16-bit lanes, a chunk of features at a time: the extreme
+    /// dense weights, many times over, still sum exactly.
+    #[test]
+    fn extreme_dense_sums_are_exact() {
+        let n_classes = 20u64;
+        let extremes = [i8::MIN, i8::MAX].map(|q| (q as i16) << DENSE_SHIFT);
+        let mut w = Writer::default();
+        w.u32(n_classes as u32);
+        w.f32(1.0);
+        w.var(2);
+        for (key, &q) in extremes.iter().enumerate() {
+            w.var(if key == 0 { 1 } else { 2 });
+            w.var(n_classes);
+            for class in 0..n_classes {
+                w.var(class);
+                w.i16(q);
+            }
+        }
+        let frozen = Weights::read(&mut Reader::new(&w.buf)).unwrap();
+        let mut got = vec![0f32; n_classes as usize];
+        for (key, &q) in [1u64, 3].iter().zip(&extremes) {
+            frozen.scores(&vec![*key; 3 * CHUNK], &mut got);
+            assert!(got
+                .iter()
+                .all(|&x| x == (q as i32 * 3 * CHUNK as i32) as f32));
         }
     }
 
@@ -1167,8 +1284,9 @@ mod tests {
         }
     }
 
-    /// A model of 200,000 random keys with a weight of 1 for each of the first `len` of
-    /// its 4 classes (`len` 4: every row dense).
+    /// A model of 200,000 random keys with a weight of one dense unit for each of the
+    /// first `len` of its 4 classes (`len` 4: every row dense, with nothing left in the
+    /// cold table).
     fn random_model(seed: u64, len: u64) -> (Vec<u64>, Weights) {
         let mut rng = Rng::new(seed);
         let mut keys: Vec<u64> = (0..200_000).map(|_| rng.next_u64()).collect();
@@ -1185,7 +1303,7 @@ mod tests {
             w.var(len);
             for class in 0..len {
                 w.var(class);
-                w.i16(1);
+                w.i16(1 << DENSE_SHIFT);
             }
         }
         (keys, Weights::read(&mut Reader::new(&w.buf)).unwrap())
