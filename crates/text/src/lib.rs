@@ -24,9 +24,9 @@
 //! The word classes are learned by `dyad train` from unlabeled text (the exchange
 //! algorithm for a class bigram model) and stored in the model file.
 //!
-//! Weights are quantised to 16 bits and small ones pruned; the committed model file
-//! (`models/en_ewt.bin`, zlib-compressed) is inflated at build time and embedded in the
-//! binary with `include_bytes!`.
+//! Weights are quantised to 16 bits (8 in the rows of frequent features) and small ones
+//! pruned; the committed model file (`models/en_ewt.bin`, zlib-compressed) is inflated at
+//! build time and embedded in the binary with `include_bytes!`.
 //!
 //! ```
 //! use dyad_text::Model;

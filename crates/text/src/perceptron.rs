@@ -356,12 +356,14 @@ impl<T: Zeroable> Table<T> {
 ///
 /// Features with dense rows (the most frequent ones: a feature gains classes with each
 /// update) live in a smaller `hot` table of whole keys (see [`Bucket`]); the rest in a
-/// large `cold` table, probed only for keys the hot one lacks. Runs of one or two
+/// large `cold` table, probed only for keys the hot one lacks (and for hot keys with
+/// weights their dense row cannot hold, see [`RESIDUAL`]). Runs of one or two
 /// weights (three features in four) are stored in their table slot, so one cache line
 /// brings them; longer runs are in `entries` (padded with zero weights to a multiple of
 /// [`PAIR`]) and the longest are whole rows of `dense`.
 ///
-/// Weights stay quantised (`i16`) and are added up in `i32`; the common scale does not
+/// Weights stay quantised (`i16`, or `i8` in units of 2^[`DENSE_SHIFT`] in dense rows)
+/// and are added up exactly in integers; the common scale does not
 /// change which class scores highest, so it is not applied. A feature absent from the
 /// model takes a cold feature's run only if both share a home group and a 16-bit
 /// fingerprint (about once in 14,000 lookups of absent features): a hashing-trick
