@@ -481,7 +481,8 @@ fn probe(table: &[Group], key: u64) -> Option<Cell> {
     None
 }
 
-/// The start (in weights) of the dense row of `key` in the hot `table`, if present.
+/// The start (in weights) of the dense row of `key` in the hot `table`, if present, with
+/// [`RESIDUAL`] set when `key` has weights in the cold table too.
 ///
 /// # Safety
 ///
