@@ -381,8 +381,6 @@ pub(crate) struct Weights {
     /// 64-byte lines of `i8` weights in units of 2^[`DENSE_SHIFT`] (see [`dense_weight`]),
     /// zeros past `n_classes`; the first row is all zeros (see [`Bucket`]).
     dense: Table<i8>,
-    /// Blocks of [`LANES`] classes per dense row.
-    blocks: usize,
     /// Whether the CPU has AVX2 (only changes speed: the sums are exact integers).
     avx2: bool,
 }
@@ -404,7 +402,13 @@ const RESIDUAL: u32 = 1;
 /// sparse run one scalar add per weight: runs longer than a row's blocks are cheaper
 /// dense (measured: raising it to a quarter or half of the classes is slower).
 fn dense_min(n_classes: usize) -> usize {
-    (n_classes.div_ceil(LANES).max(1) + 1).max(3)
+    (dense_blocks(n_classes) + 1).max(3)
+}
+
+/// Blocks of [`LANES`] classes that a dense row's classes take.
+#[inline(always)]
+fn dense_blocks(n_classes: usize) -> usize {
+    n_classes.div_ceil(LANES).max(1)
 }
 
 /// `w` as a dense row weight (in units of 2^[`DENSE_SHIFT`]), if it is one exactly.
@@ -602,9 +606,8 @@ impl Weights {
             return Err(corrupt("too many classes"));
         }
         let n = r.len(3)?;
-        let blocks = n_classes.div_ceil(LANES).max(1);
         // Whole cache lines per row.
-        let stride = (blocks * LANES).div_ceil(64) * 64;
+        let stride = (dense_blocks(n_classes) * LANES).div_ceil(64) * 64;
         let dense_min = dense_min(n_classes);
         let mut entries = Vec::with_capacity(n * 2);
         // The all-zero row that free hot slots point to.
@@ -636,7 +639,7 @@ impl Weights {
             }
             // Key 0 is always hot, so that a lookup of it that reaches a free hot slot
             // (key 0 too) is right to add nothing.
-            if len >= dense_min || key == 0 {
+            let run: &[Entry] = if len >= dense_min || key == 0 {
                 let at = dense.len();
                 if hot_keys.len() >= MAX_DENSE_ROWS {
                     return Err(corrupt("too many dense rows"));
@@ -657,17 +660,19 @@ impl Weights {
                     continue;
                 }
                 hot_keys.push((key, at as u32 | RESIDUAL));
-                std::mem::swap(&mut row, &mut residual);
-            }
-            let len = row.len();
+                &residual
+            } else {
+                &row
+            };
+            let len = run.len();
             let slot = if len <= 2 {
-                Cell::inline(&row)
+                Cell::inline(run)
             } else {
                 let at = entries.len();
                 if at >= 1 << 24 {
                     return Err(corrupt("too many weights"));
                 }
-                entries.extend_from_slice(&row);
+                entries.extend_from_slice(run);
                 entries.resize(at + len.div_ceil(PAIR) * PAIR, Entry::default());
                 Cell::run(at as u32, len as u8)
             };
@@ -690,7 +695,6 @@ impl Weights {
             cold,
             entries: Table::from_slice(&entries),
             dense: Table::from_slice(&dense),
-            blocks,
             avx2,
         })
     }
@@ -832,7 +836,7 @@ impl Weights {
             }
             // Dense rows first: most are in cache, and adding them up gives the sparse
             // runs (more often cold) time to arrive.
-            add_dense(dense, self.blocks, rows.as_slice(), acc);
+            add_dense(dense, dense_blocks(self.n_classes), rows.as_slice(), acc);
             for &meta in later.sparse.as_slice() {
                 let s = (meta >> 8) as usize;
                 let len = ((meta & 0xff) as usize).div_ceil(PAIR) * PAIR;
