@@ -9,7 +9,7 @@ use std::collections::BTreeMap;
 
 use crate::codec::{Reader, Writer};
 use crate::conllu::Sentence;
-use crate::hash::FxHashMap;
+use crate::hash::{hash_str, mix, FxHashMap};
 use crate::Error;
 
 const MAX_SUFFIX: usize = 6;
@@ -294,6 +294,121 @@ impl Lemmatizer {
     }
 }
 
+/// The lemma and features of every (form, tag) whose form and XPOS were seen together in
+/// training, worked out once at load by [`Lemmatizer::known_words`]. Looking a word up
+/// takes one probe of a compact table, which can be prefetched for a whole sentence, with
+/// the strings in one arena; [`Lemmatizer::lemma`] and [`Lemmatizer::feats`] take two
+/// hash-map lookups and read two separately allocated strings, most of them cache misses
+/// while the parser's weights fill the cache (3% of `dyad parse`'s time).
+pub(crate) struct KnownWords {
+    /// Open addressing with linear probing; a key of 0 marks an empty slot.
+    slots: Vec<KnownSlot>,
+    /// Interned strings: `spans[id]` is a byte range of `text`.
+    text: String,
+    spans: Vec<(u32, u32)>,
+}
+
+#[derive(Clone, Copy, Default)]
+struct KnownSlot {
+    key: u64,
+    lemma: u32,
+    feats: u32,
+}
+
+impl KnownWords {
+    fn key(form: &str, tag: usize) -> u64 {
+        // Never 0, the empty-slot mark.
+        mix(hash_str(form) ^ (tag as u64 + 1).wrapping_mul(0x9e37_79b9_7f4a_7c15)) | 1
+    }
+
+    /// Start loading the slot where [`KnownWords::get`] will look for `form` and `tag`, so
+    /// that the lookups of a sentence's words overlap.
+    #[inline]
+    pub(crate) fn prefetch(&self, form: &str, tag: usize) {
+        let key = KnownWords::key(form, tag);
+        let mask = self.slots.len().saturating_sub(1);
+        crate::perceptron::prefetch(&self.slots, (key as usize) & mask);
+    }
+
+    /// The lemma and features of `form` with tag index `tag`, if training saw its pair.
+    #[inline]
+    pub(crate) fn get(&self, form: &str, tag: usize) -> Option<(&str, &str)> {
+        let key = KnownWords::key(form, tag);
+        let mask = self.slots.len().checked_sub(1)?;
+        let mut i = (key as usize) & mask;
+        loop {
+            let slot = self.slots.get(i)?;
+            if slot.key == key {
+                return Some((self.string(slot.lemma), self.string(slot.feats)));
+            }
+            if slot.key == 0 {
+                return None;
+            }
+            i = (i + 1) & mask;
+        }
+    }
+
+    fn string(&self, id: u32) -> &str {
+        self.spans
+            .get(id as usize)
+            .and_then(|&(a, b)| self.text.get(a as usize..b as usize))
+            .unwrap_or_default()
+    }
+}
+
+impl Lemmatizer {
+    /// The [`KnownWords`] of this lemmatizer for the tag set `tags` ((UPOS, XPOS) by tag
+    /// index): for each form seen with an XPOS, and each tag with that XPOS, what
+    /// [`Lemmatizer::lemma`] and [`Lemmatizer::feats`] give.
+    pub(crate) fn known_words(&self, tags: &[(String, String)]) -> KnownWords {
+        let mut by_xpos: FxHashMap<&str, Vec<usize>> = FxHashMap::default();
+        for (t, (_, xpos)) in tags.iter().enumerate() {
+            by_xpos.entry(xpos.as_str()).or_default().push(t);
+        }
+        let exact = self.keys.first().map(Vec::as_slice).unwrap_or_default();
+        let mut entries: Vec<(u64, String, String)> = Vec::new();
+        for (k, _) in exact {
+            let Some((form, xpos)) = k.split_once('\t') else {
+                continue;
+            };
+            for &t in by_xpos.get(xpos).map(Vec::as_slice).unwrap_or_default() {
+                let upos = tags[t].0.as_str();
+                let lemma = self.lemma(form, xpos);
+                let feats = self.feats(form, upos, xpos);
+                entries.push((KnownWords::key(form, t), lemma, feats));
+            }
+        }
+        let mut known = KnownWords {
+            slots: vec![KnownSlot::default(); (entries.len() * 2).next_power_of_two()],
+            text: String::new(),
+            spans: Vec::new(),
+        };
+        let mut ids: FxHashMap<String, u32> = FxHashMap::default();
+        let mut intern = |known: &mut KnownWords, s: String| -> u32 {
+            *ids.entry(s).or_insert_with_key(|s| {
+                let start = known.text.len() as u32;
+                known.text.push_str(s);
+                known.spans.push((start, known.text.len() as u32));
+                known.spans.len() as u32 - 1
+            })
+        };
+        let mask = known.slots.len() - 1;
+        for (key, lemma, feats) in entries {
+            let slot = KnownSlot {
+                key,
+                lemma: intern(&mut known, lemma),
+                feats: intern(&mut known, feats),
+            };
+            let mut i = (key as usize) & mask;
+            while known.slots[i].key != 0 && known.slots[i].key != key {
+                i = (i + 1) & mask;
+            }
+            known.slots[i] = slot;
+        }
+        known
+    }
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -312,5 +427,36 @@ mod tests {
         lem.write(&mut w);
         let back = Lemmatizer::read(&mut Reader::new(&w.buf)).unwrap();
         assert_eq!(back.lemma("talked", "VBD"), "talk");
+    }
+
+    #[test]
+    fn known_words_answer_as_the_lemmatizer_does() {
+        let text = "1\tDogs\tdog\tNOUN\tNNS\tNumber=Plur\t0\troot\t_\t_\n2\twent\tgo\tVERB\tVBD\tTense=Past\t1\tdep\t_\t_\n3\tleft\tleave\tVERB\tVBN\tVoice=Pass\t1\tdep\t_\t_\n4\tleft\tleft\tADJ\tJJ\tDegree=Pos\t1\tdep\t_\t_\n\n";
+        let lem = Lemmatizer::train(&parse(text, "t").unwrap());
+        let tags: Vec<(String, String)> = [
+            ("NOUN", "NNS"),
+            ("VERB", "VBD"),
+            ("VERB", "VBN"),
+            ("ADJ", "VBN"),
+            ("ADJ", "JJ"),
+        ]
+        .iter()
+        .map(|(u, x)| (u.to_string(), x.to_string()))
+        .collect();
+        let known = lem.known_words(&tags);
+        let mut found = 0;
+        for form in ["Dogs", "dogs", "went", "left", "cats"] {
+            for (t, (upos, xpos)) in tags.iter().enumerate() {
+                if let Some((l, f)) = known.get(form, t) {
+                    assert_eq!(l, lem.lemma(form, xpos), "{form} {xpos}");
+                    assert_eq!(f, lem.feats(form, upos, xpos), "{form} {upos} {xpos}");
+                    found += 1;
+                }
+            }
+        }
+        // Dogs/NNS, went/VBD, left/VBN (with VERB and ADJ), left/JJ: the pairs seen.
+        assert_eq!(found, 5);
+        assert_eq!(known.get("left", 2), Some(("leave", "Voice=Pass")));
+        assert!(known.get("dogs", 0).is_none());
     }
 }

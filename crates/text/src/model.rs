@@ -7,7 +7,7 @@ use std::sync::{Arc, OnceLock};
 use dyad_types::{CharSpan, Date, ParsedSentence, Token};
 
 use crate::codec::{Reader, Writer};
-use crate::lemma::Lemmatizer;
+use crate::lemma::{KnownWords, Lemmatizer};
 use crate::parser::{pwords, Parser, Search};
 use crate::tagger::Tagger;
 use crate::{tokenize, Error, Result};
@@ -29,6 +29,8 @@ static EMBEDDED: &[u8] = include_bytes!(concat!(env!("OUT_DIR"), "/en_ewt.raw"))
 struct Inner {
     tagger: Tagger,
     lemma: Lemmatizer,
+    /// The lemmatizer's answers for the (form, tag) pairs seen in training.
+    known: KnownWords,
     parser: Parser,
 }
 
@@ -74,6 +76,7 @@ impl Model {
         }
         Ok(Model {
             inner: Arc::new(Inner {
+                known: lemma.known_words(&tagger.tags),
                 tagger,
                 lemma,
                 parser,
@@ -170,16 +173,26 @@ impl Model {
         if forms.is_empty() {
             return Vec::new();
         }
+        for (f, &t) in forms.iter().zip(tags) {
+            inner.known.prefetch(f, t);
+        }
         let mut out: Vec<Token> = forms
             .iter()
             .zip(tags)
             .zip(arcs)
             .map(|((f, &t), &(head, label))| {
                 let (upos, xpos) = inner.tagger.tags.get(t).cloned().unwrap_or_default();
+                let (lemma, feats) = match inner.known.get(f, t) {
+                    Some((lemma, feats)) => (lemma.to_string(), feats.to_string()),
+                    None => (
+                        inner.lemma.lemma(f, &xpos),
+                        inner.lemma.feats(f, &upos, &xpos),
+                    ),
+                };
                 Token {
                     form: f.to_string(),
-                    lemma: inner.lemma.lemma(f, &xpos),
-                    feats: inner.lemma.feats(f, &upos, &xpos),
+                    lemma,
+                    feats,
                     upos,
                     xpos,
                     head,

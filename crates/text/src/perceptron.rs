@@ -1059,7 +1059,7 @@ pub(crate) fn copy_pruned(r: &mut Reader<'_>, w: &mut Writer, min_q: i16) -> Res
 
 /// Hint the CPU to load `v[i]` into cache (no effect on results).
 #[inline(always)]
-fn prefetch<T>(v: &[T], i: usize) {
+pub(crate) fn prefetch<T>(v: &[T], i: usize) {
     #[cfg(target_arch = "x86_64")]
     {
         // A prefetch never faults, so the address need not be checked (and callers
