@@ -50,7 +50,27 @@ enum Command {
     Demo(cmd::demo::Args),
 }
 
+/// mimalloc v2's `mi_option_purge_delay` (its place in the `mi_option_e` enum of
+/// `mimalloc.h`; the Rust bindings name no constant for it).
+const MI_OPTION_PURGE_DELAY: libmimalloc_sys::mi_option_t = 15;
+
+/// Hand freed memory back to the system after 1 s instead of mimalloc's 10 ms: with huge
+/// pages, every batch of sentences otherwise faulted in (and zeroed) fresh 2 MiB pages.
+/// Measured: `dyad parse` 4% faster, 2 MB more peak memory. Left alone if the option does
+/// not hold its documented default of 10 (another mimalloc version, or `MIMALLOC_PURGE_DELAY`
+/// set by the user).
+fn tune_allocator() {
+    // SAFETY: called first thing in `main`, before any other thread exists (the option
+    // functions are not thread-safe); both take and return plain integers.
+    unsafe {
+        if libmimalloc_sys::mi_option_get(MI_OPTION_PURGE_DELAY) == 10 {
+            libmimalloc_sys::mi_option_set(MI_OPTION_PURGE_DELAY, 1000);
+        }
+    }
+}
+
 fn main() -> ExitCode {
+    tune_allocator();
     let cli = Cli::parse();
     let result = match cli.command {
         Command::Validate(a) => cmd::validate::run(a),
