@@ -234,13 +234,16 @@ impl Lemmatizer {
 
     /// Morphological features of `form` with its tags (`_` when none).
     pub(crate) fn feats(&self, form: &str, upos: &str, xpos: &str) -> String {
+        self.feats_str(form, upos, xpos).to_string()
+    }
+
+    fn feats_str(&self, form: &str, upos: &str, xpos: &str) -> &str {
         if let Some(f) = with_lower(form, |lf| self.feats.get(&hkey(&[lf, upos, xpos]))) {
-            return f.clone();
+            return f;
         }
         self.feats_by_tag
             .get(&hkey(&[upos, xpos]))
-            .cloned()
-            .unwrap_or_else(|| "_".to_string())
+            .map_or("_", String::as_str)
     }
 
     pub(crate) fn write(&self, w: &mut Writer) {
@@ -360,21 +363,23 @@ impl Lemmatizer {
     /// The [`KnownWords`] of this lemmatizer for the tag set `tags` ((UPOS, XPOS) by tag
     /// index): for each form seen with an XPOS, and each tag with that XPOS, what
     /// [`Lemmatizer::lemma`] and [`Lemmatizer::feats`] give.
-    pub(crate) fn known_words(&self, tags: &[(String, String)]) -> KnownWords {
+    pub(crate) fn known_words<'a>(&'a self, tags: &'a [(String, String)]) -> KnownWords {
         let mut by_xpos: FxHashMap<&str, Vec<usize>> = FxHashMap::default();
         for (t, (_, xpos)) in tags.iter().enumerate() {
             by_xpos.entry(xpos.as_str()).or_default().push(t);
         }
         let exact = self.keys.first().map(Vec::as_slice).unwrap_or_default();
-        let mut entries: Vec<(u64, String, String)> = Vec::new();
+        let mut entries: Vec<(u64, &str, &str)> = Vec::new();
         for (k, _) in exact {
             let Some((form, xpos)) = k.split_once('\t') else {
                 continue;
             };
+            // What `lemma` answers for a pair of the exact table (without its copy).
+            let Some(lemma) = self.exact.get(&hkey(&[form, xpos])) else {
+                continue;
+            };
             for &t in by_xpos.get(xpos).map(Vec::as_slice).unwrap_or_default() {
-                let upos = tags[t].0.as_str();
-                let lemma = self.lemma(form, xpos);
-                let feats = self.feats(form, upos, xpos);
+                let feats = self.feats_str(form, &tags[t].0, xpos);
                 entries.push((KnownWords::key(form, t), lemma, feats));
             }
         }
@@ -383,9 +388,9 @@ impl Lemmatizer {
             text: String::new(),
             spans: Vec::new(),
         };
-        let mut ids: FxHashMap<String, u32> = FxHashMap::default();
-        let mut intern = |known: &mut KnownWords, s: String| -> u32 {
-            *ids.entry(s).or_insert_with_key(|s| {
+        let mut ids: FxHashMap<&'a str, u32> = FxHashMap::default();
+        let mut intern = |known: &mut KnownWords, s: &'a str| -> u32 {
+            *ids.entry(s).or_insert_with(|| {
                 let start = known.text.len() as u32;
                 known.text.push_str(s);
                 known.spans.push((start, known.text.len() as u32));
