@@ -191,8 +191,8 @@ impl Lemmatizer {
 
     /// The lemma of `form` tagged `xpos`.
     pub(crate) fn lemma(&self, form: &str, xpos: &str) -> String {
-        if let Some(l) = self.exact.get(&hkey(&[form, xpos])) {
-            return l.clone();
+        if let Some(l) = self.exact_lemma(form, xpos) {
+            return l.to_string();
         }
         if let Some(l) = with_lower(form, |lf| self.lower.get(&hkey(&[lf, xpos]))) {
             return l.clone();
@@ -230,6 +230,11 @@ impl Lemmatizer {
             }
         }
         src
+    }
+
+    /// The lemma training saw most often with `form` and `xpos`, if it saw the pair.
+    fn exact_lemma(&self, form: &str, xpos: &str) -> Option<&str> {
+        self.exact.get(&hkey(&[form, xpos])).map(String::as_str)
     }
 
     /// Morphological features of `form` with its tags (`_` when none).
@@ -319,24 +324,25 @@ struct KnownSlot {
 }
 
 impl KnownWords {
-    fn key(form: &str, tag: usize) -> u64 {
+    /// The key of `form` with tag index `tag`, for [`KnownWords::prefetch`] and
+    /// [`KnownWords::get`].
+    #[inline]
+    pub(crate) fn key(form: &str, tag: usize) -> u64 {
         // Never 0, the empty-slot mark.
         mix(hash_str(form) ^ (tag as u64 + 1).wrapping_mul(0x9e37_79b9_7f4a_7c15)) | 1
     }
 
-    /// Start loading the slot where [`KnownWords::get`] will look for `form` and `tag`, so
-    /// that the lookups of a sentence's words overlap.
+    /// Start loading the slot where [`KnownWords::get`] will look for `key`, so that the
+    /// lookups of a sentence's words overlap.
     #[inline]
-    pub(crate) fn prefetch(&self, form: &str, tag: usize) {
-        let key = KnownWords::key(form, tag);
+    pub(crate) fn prefetch(&self, key: u64) {
         let mask = self.slots.len().saturating_sub(1);
         crate::perceptron::prefetch(&self.slots, (key as usize) & mask);
     }
 
-    /// The lemma and features of `form` with tag index `tag`, if training saw its pair.
+    /// The lemma and features of the (form, tag) pair of `key`, if training saw it.
     #[inline]
-    pub(crate) fn get(&self, form: &str, tag: usize) -> Option<(&str, &str)> {
-        let key = KnownWords::key(form, tag);
+    pub(crate) fn get(&self, key: u64) -> Option<(&str, &str)> {
         let mask = self.slots.len().checked_sub(1)?;
         let mut i = (key as usize) & mask;
         loop {
@@ -374,8 +380,7 @@ impl Lemmatizer {
             let Some((form, xpos)) = k.split_once('\t') else {
                 continue;
             };
-            // What `lemma` answers for a pair of the exact table (without its copy).
-            let Some(lemma) = self.exact.get(&hkey(&[form, xpos])) else {
+            let Some(lemma) = self.exact_lemma(form, xpos) else {
                 continue;
             };
             for &t in by_xpos.get(xpos).map(Vec::as_slice).unwrap_or_default() {
@@ -452,7 +457,7 @@ mod tests {
         let mut found = 0;
         for form in ["Dogs", "dogs", "went", "left", "cats"] {
             for (t, (upos, xpos)) in tags.iter().enumerate() {
-                if let Some((l, f)) = known.get(form, t) {
+                if let Some((l, f)) = known.get(KnownWords::key(form, t)) {
                     assert_eq!(l, lem.lemma(form, xpos), "{form} {xpos}");
                     assert_eq!(f, lem.feats(form, upos, xpos), "{form} {upos} {xpos}");
                     found += 1;
@@ -461,7 +466,10 @@ mod tests {
         }
         // Dogs/NNS, went/VBD, left/VBN (with VERB and ADJ), left/JJ: the pairs seen.
         assert_eq!(found, 5);
-        assert_eq!(known.get("left", 2), Some(("leave", "Voice=Pass")));
-        assert!(known.get("dogs", 0).is_none());
+        assert_eq!(
+            known.get(KnownWords::key("left", 2)),
+            Some(("leave", "Voice=Pass"))
+        );
+        assert!(known.get(KnownWords::key("dogs", 0)).is_none());
     }
 }

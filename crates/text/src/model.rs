@@ -173,16 +173,23 @@ impl Model {
         if forms.is_empty() {
             return Vec::new();
         }
-        for (f, &t) in forms.iter().zip(tags) {
-            inner.known.prefetch(f, t);
+        // All the sentence's known-word slots are loaded at once, then read.
+        let keys: Vec<u64> = forms
+            .iter()
+            .zip(tags)
+            .map(|(f, &t)| KnownWords::key(f, t))
+            .collect();
+        for &key in &keys {
+            inner.known.prefetch(key);
         }
         let mut out: Vec<Token> = forms
             .iter()
             .zip(tags)
             .zip(arcs)
-            .map(|((f, &t), &(head, label))| {
+            .zip(&keys)
+            .map(|(((f, &t), &(head, label)), &key)| {
                 let (upos, xpos) = inner.tagger.tags.get(t).cloned().unwrap_or_default();
-                let (lemma, feats) = match inner.known.get(f, t) {
+                let (lemma, feats) = match inner.known.get(key) {
                     Some((lemma, feats)) => (lemma.to_string(), feats.to_string()),
                     None => (
                         inner.lemma.lemma(f, &xpos),
