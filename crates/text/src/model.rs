@@ -12,8 +12,11 @@ use crate::parser::{pwords, Parser, Search};
 use crate::tagger::Tagger;
 use crate::{tokenize, Error, Result};
 
-/// Magic bytes and format version at the start of every model file.
-pub(crate) const MAGIC: &[u8; 8] = b"DYADTX02";
+/// Magic bytes and format version at the start of every model file `dyad train` writes.
+pub(crate) const MAGIC: &[u8; 8] = b"DYADTX03";
+
+/// Format 2, still read: the same as 3 but for the parser's transition-system byte.
+const MAGIC_V2: &[u8; 8] = b"DYADTX02";
 
 /// Sentences annotated together by [`Model::analyze`] and [`Model::write_conllu`].
 const BATCH: usize = 64;
@@ -66,11 +69,11 @@ impl Model {
     /// Decode a model from the bytes `dyad train` writes (zlib-compressed; uncompressed
     /// model bytes are accepted too).
     pub fn from_bytes(bytes: &[u8]) -> Result<Model> {
-        let bytes = unpack(bytes)?;
+        let (bytes, version) = unpack(bytes)?;
         let mut r = Reader::new(&bytes[MAGIC.len()..]);
         let tagger = Tagger::read(&mut r)?;
         let lemma = Lemmatizer::read(&mut r)?;
-        let parser = Parser::read(&mut r)?;
+        let parser = Parser::read(&mut r, version)?;
         if !r.at_end() {
             return Err(Error::Model("corrupt model data: trailing bytes".into()));
         }
@@ -301,13 +304,13 @@ impl Model {
     /// Shrink model bytes by dropping quantised weights below `tagger_min` (tagger) and
     /// `parser_min` (parser) in absolute value; the result is again a (compressed) model file.
     pub fn prune_bytes(bytes: &[u8], tagger_min: i16, parser_min: i16) -> Result<Vec<u8>> {
-        let bytes = unpack(bytes)?;
+        let (bytes, version) = unpack(bytes)?;
         let mut r = Reader::new(&bytes[MAGIC.len()..]);
         let mut w = Writer::default();
         w.buf.extend_from_slice(MAGIC);
         Tagger::copy_pruned(&mut r, &mut w, tagger_min)?;
         Lemmatizer::read(&mut r)?.write(&mut w);
-        Parser::copy_pruned(&mut r, &mut w, parser_min)?;
+        Parser::copy_pruned(&mut r, version, &mut w, parser_min)?;
         if !r.at_end() {
             return Err(Error::Model("corrupt model data: trailing bytes".into()));
         }
@@ -325,10 +328,11 @@ impl Model {
     }
 }
 
-/// The uncompressed model bytes of a model file: inflated from zlib, or passed through when
-/// they already start with the magic.
-fn unpack(bytes: &[u8]) -> Result<Cow<'_, [u8]>> {
-    let raw = if bytes.starts_with(MAGIC) {
+/// The uncompressed model bytes of a model file (inflated from zlib, or passed through when
+/// they already start with a magic) and their format version.
+fn unpack(bytes: &[u8]) -> Result<(Cow<'_, [u8]>, u8)> {
+    let magic = |b: &[u8]| b.starts_with(MAGIC) || b.starts_with(MAGIC_V2);
+    let raw = if magic(bytes) {
         Cow::Borrowed(bytes)
     } else {
         let inflated =
@@ -336,12 +340,13 @@ fn unpack(bytes: &[u8]) -> Result<Cow<'_, [u8]>> {
                 .map_err(|e| Error::Model(format!("not a dyad text model ({:?})", e.status)))?;
         Cow::Owned(inflated)
     };
-    if !raw.starts_with(MAGIC) {
+    if !magic(&raw) {
         return Err(Error::Model(
             "not a dyad text model (bad magic or version)".into(),
         ));
     }
-    Ok(raw)
+    let version = if raw.starts_with(MAGIC) { 3 } else { 2 };
+    Ok((raw, version))
 }
 
 /// A past participle (`VBN`) with an active subject and no auxiliary is a simple past

@@ -1,6 +1,10 @@
 //! Greedy arc-eager dependency parser with an averaged perceptron, rich non-local
 //! features (Zhang and Nivre 2011 style) and a dynamic oracle (Goldberg and Nivre 2012)
 //! for training. One labelled action set: SHIFT, REDUCE, LEFT-ARC(l), RIGHT-ARC(l).
+//! LEFT-ARC may also take a word that already has a head (the non-monotonic arc-eager
+//! system of Honnibal, Goldberg and Johnson 2013), so a RIGHT-ARC made too early, above
+//! all the root arc given to the first verb of "“We face …,” said Joe", can be undone
+//! when the true head arrives; models of format 2 were trained without it.
 //!
 //! Parsing takes at most `2n` transitions, so time is linear in sentence length. The
 //! root may take only one dependent (labelled `root`); words still without a head at
@@ -93,6 +97,8 @@ pub(crate) fn pwords(
 
 struct State {
     n: usize,
+    /// Whether LEFT-ARC may replace a head (see the module documentation).
+    repair: bool,
     stack: Vec<usize>,
     b: usize,
     heads: Vec<usize>,
@@ -108,10 +114,11 @@ struct State {
 }
 
 impl State {
-    fn new(n: usize) -> State {
+    fn new(n: usize, repair: bool) -> State {
         let m = n + 1;
         State {
             n,
+            repair,
             stack: vec![0],
             b: 1,
             heads: vec![NONE; m],
@@ -160,6 +167,37 @@ impl State {
         self.stack.last().copied().unwrap_or(NONE)
     }
 
+    /// Take `d` off its head (a repairing LEFT-ARC), recomputing the head's nearest
+    /// dependents, count and label set on `d`'s side. Rare, so a scan.
+    fn detach(&mut self, d: usize) {
+        let h = self.heads[d];
+        if h == NONE {
+            return;
+        }
+        self.heads[d] = NONE;
+        self.labels[d] = 0;
+        // Visited from `h` outwards: the nearest dependent last, the next nearest before it.
+        let (mut near, mut next, mut count, mut set) = (NONE, NONE, 0u16, 0u64);
+        let mut visit = |k: usize| {
+            if self.heads[k] == h {
+                next = near;
+                near = k;
+                count += 1;
+                set |= 1u64 << (self.labels[k].min(63) as u64);
+            }
+        };
+        if d > h {
+            (h + 1..=self.n).for_each(&mut visit);
+        } else {
+            (0..h).rev().for_each(&mut visit);
+        }
+        if d > h {
+            (self.r1[h], self.r2[h], self.nr[h], self.rset[h]) = (near, next, count, set);
+        } else {
+            (self.l1[h], self.l2[h], self.nl[h], self.lset[h]) = (near, next, count, set);
+        }
+    }
+
     fn add_arc(&mut self, h: usize, d: usize, l: u16) {
         self.heads[d] = h;
         self.labels[d] = l;
@@ -193,7 +231,7 @@ impl State {
         if !headed {
             fixed[REDUCE] = f32::NEG_INFINITY;
         }
-        if !(has_b && on_word && !headed) {
+        if !(has_b && on_word && (!headed || self.repair)) {
             left.fill(f32::NEG_INFINITY);
         } else if let Some(x) = left.get_mut(root_label) {
             *x = f32::NEG_INFINITY;
@@ -244,7 +282,11 @@ impl State {
             REDUCE => s0 != 0 && s0 != NONE && self.heads[s0] != NONE,
             a if a < 2 + n_labels => {
                 let l = a - 2;
-                has_b && s0 != 0 && s0 != NONE && self.heads[s0] == NONE && l != root_label
+                has_b
+                    && s0 != 0
+                    && s0 != NONE
+                    && (self.heads[s0] == NONE || self.repair)
+                    && l != root_label
             }
             a => {
                 let l = a - 2 - n_labels;
@@ -271,6 +313,7 @@ impl State {
                 self.stack.pop();
             }
             a if a < 2 + n_labels => {
+                self.detach(s0);
                 self.add_arc(self.b, s0, (a - 2) as u16);
                 self.stack.pop();
             }
@@ -284,10 +327,17 @@ impl State {
     }
 
     /// Cost (gold arcs made unreachable) of each action; `gold` holds (head, label) per word.
+    ///
+    /// With repairs, a stack word's wrong head can still give way to its gold head in the
+    /// buffer, so losing that chance costs; a wrong RIGHT-ARC still costs one, as if it
+    /// could not be repaired, so that the oracle never prefers a detour.
     fn costs(&self, gold: &[(usize, u16)], n_labels: usize, out: &mut [u32]) {
         let s0 = self.s0();
         let b = self.b;
         let n = self.n;
+        let repair = self.repair;
+        // Whether stack word `k` could still take a head from the buffer.
+        let open = |k: usize| self.heads[k] == NONE || repair;
         // `gold` is indexed by word (word `i` at `gold[i - 1]`); the root has no head.
         let gh = |i: usize| {
             if i == 0 {
@@ -310,7 +360,7 @@ impl State {
                 if gh(b) == k {
                     shift += 1;
                 }
-                if k != 0 && gh(k) == b && self.heads[k] == NONE {
+                if k != 0 && gh(k) == b && open(k) {
                     shift += 1;
                 }
             }
@@ -323,12 +373,19 @@ impl State {
                     reduce += 1;
                 }
             }
+            if repair && s0 != 0 && (b..=n).contains(&gh(s0)) {
+                reduce += 1;
+            }
         }
         // LEFT-ARC (unlabelled part)
         let mut left = 0;
         if s0 != NONE && s0 != 0 && b <= n {
             let h = gh(s0);
             if h > b && h <= n {
+                left += 1;
+            }
+            // Replacing a gold head.
+            if self.heads[s0] != NONE && self.heads[s0] == h {
                 left += 1;
             }
             for k in b..=n {
@@ -345,7 +402,7 @@ impl State {
                 right += 1;
             }
             for &k in &self.stack {
-                if k != 0 && gh(k) == b && self.heads[k] == NONE {
+                if k != 0 && gh(k) == b && open(k) {
                     right += 1;
                 }
             }
@@ -626,6 +683,8 @@ fn has_classes(words: &[PWord]) -> bool {
 pub(crate) struct Parser {
     pub(crate) labels: Vec<String>,
     root_label: usize,
+    /// Whether LEFT-ARC may replace a head (trained so; see the module documentation).
+    repair: bool,
     weights: Weights,
 }
 
@@ -705,10 +764,32 @@ fn kind(action: usize, n_labels: usize) -> usize {
     }
 }
 
-/// Log-probability of `action` under a softmax of `scores` at `temp` (scores at -inf
-/// are impossible actions; scores far below the best are ignored).
-fn log_prob(scores: &[f32], action: usize, temp: f32) -> f32 {
-    let top = scores.iter().copied().fold(f32::NEG_INFINITY, f32::max);
+/// The best finite-scored action of another kind than `a` (ties: lowest index), from
+/// each kind's contiguous block of actions.
+fn best_of_other_kind(scores: &[f32], a: usize, n_labels: usize) -> Option<usize> {
+    let blocks = [0..1, 1..2, 2..2 + n_labels, 2 + n_labels..2 + 2 * n_labels];
+    let own = kind(a, n_labels);
+    let mut best: Option<usize> = None;
+    for (k, block) in blocks.into_iter().enumerate() {
+        if k == own {
+            continue;
+        }
+        let start = block.start;
+        if let Some(i) = scores.get(block).and_then(argmax_finite) {
+            let i = start + i;
+            if best.is_none_or(|b| scores[i] > scores[b]) {
+                best = Some(i);
+            }
+        }
+    }
+    best
+}
+
+/// Log-probability of `action` under a softmax of `scores` at `temp`, given the best
+/// action `top` (scores at -inf are impossible actions; scores far below the best are
+/// ignored).
+fn log_prob(scores: &[f32], action: usize, top: usize, temp: f32) -> f32 {
+    let top = scores[top];
     let floor = top - 12.0 * temp;
     let inv = 1.0 / temp;
     let mut z = 0f32;
@@ -725,10 +806,12 @@ fn log_prob(scores: &[f32], action: usize, temp: f32) -> f32 {
 #[inline]
 fn fast_exp(x: f32) -> f32 {
     let t = (x * std::f32::consts::LOG2_E).max(-126.0);
-    let i = t.floor();
-    let f = t - i;
+    // floor(t) for t <= 0 by truncation (`f32::floor` is a libm call on baseline x86-64).
+    let i = t as i32;
+    let i = i - ((i as f32) > t) as i32;
+    let f = t - i as f32;
     let p = 1.0 + f * (0.695_976_1 + f * (0.224_940_1 + f * 0.079_083_4));
-    f32::from_bits((((i as i32) + 127) as u32) << 23) * p
+    f32::from_bits(((i + 127) as u32) << 23) * p
 }
 
 /// Find the index of the `root` label (or the first label when absent).
@@ -767,7 +850,7 @@ impl Parser {
     pub(crate) fn parse(&self, words: &[PWord], search: &Search) -> Vec<Arc> {
         let nl = self.labels.len();
         let na = 2 + 2 * nl;
-        let mut st = State::new(words.len());
+        let mut st = State::new(words.len(), self.repair);
         let mut f = Vec::with_capacity(112);
         let mut scores = vec![0f32; na];
         let branching = search.branches > 0;
@@ -775,9 +858,10 @@ impl Parser {
         let unit = self.weights.scale();
         let margin = search.margin / unit;
         // Per greedy step: scores (invalid actions at -inf), action and state signature.
-        let mut rec: Vec<f32> = Vec::new();
-        let mut acts: Vec<usize> = Vec::new();
-        let mut sigs: Vec<(usize, u64)> = Vec::new();
+        let steps = if branching { 2 * words.len() + 1 } else { 0 };
+        let mut rec: Vec<f32> = Vec::with_capacity(steps * na);
+        let mut acts: Vec<usize> = Vec::with_capacity(steps);
+        let mut sigs: Vec<(usize, u64)> = Vec::with_capacity(steps);
         // Branch points: (margin, step, best action of another kind).
         let mut cands: Vec<(f32, usize, usize)> = Vec::new();
         // The sums of the features that depend on the buffer position only, once per
@@ -805,9 +889,7 @@ impl Parser {
                 break;
             };
             if branching {
-                let alt = argmax(&scores, |b| {
-                    scores[b] > f32::NEG_INFINITY && kind(b, nl) != kind(a, nl)
-                });
+                let alt = best_of_other_kind(&scores, a, nl);
                 if let Some(b) = alt.filter(|&b| scores[a] - scores[b] < margin) {
                     cands.push((scores[a] - scores[b], acts.len(), b));
                 }
@@ -829,7 +911,7 @@ impl Parser {
         let mut greedy_lp = |i: usize| -> f32 {
             match glp.get(i) {
                 Some(x) if x.is_nan() => {
-                    let v = log_prob(&rec[i * na..(i + 1) * na], acts[i], temp);
+                    let v = log_prob(&rec[i * na..(i + 1) * na], acts[i], acts[i], temp);
                     glp[i] = v;
                     v
                 }
@@ -850,14 +932,14 @@ impl Parser {
         };
         // Best branch: (gain over the greedy path, its state, greedy step it rejoined).
         let mut best: Option<(f32, State, Option<usize>)> = None;
-        let mut spare = State::new(words.len());
+        let mut spare = State::new(words.len(), self.repair);
         for &(_, step, alt) in &cands {
             let mut bs = spare;
             bs.reset();
             for &a in &acts[..step] {
                 bs.apply(a, nl);
             }
-            let mut lp = log_prob(&rec[step * na..(step + 1) * na], alt, temp);
+            let mut lp = log_prob(&rec[step * na..(step + 1) * na], alt, acts[step], temp);
             bs.apply(alt, nl);
             let mut aligned = greedy_lp(step);
             let mut i = step + 1;
@@ -875,7 +957,7 @@ impl Parser {
                 let Some(a) = argmax_finite(&scores) else {
                     break;
                 };
-                lp += log_prob(&scores, a, temp);
+                lp += log_prob(&scores, a, a, temp);
                 aligned += greedy_lp(i);
                 i += 1;
                 bs.apply(a, nl);
@@ -887,7 +969,7 @@ impl Parser {
                 // Keep the winner; its predecessor's buffers serve the next branch.
                 spare = match best.replace((gain, bs, joined)) {
                     Some((_, old, _)) => old,
-                    None => State::new(words.len()),
+                    None => State::new(words.len(), self.repair),
                 };
             } else {
                 spare = bs;
@@ -913,19 +995,30 @@ impl Parser {
         finish(st, self.root_label, dep)
     }
 
-    pub(crate) fn write(labels: &[String], w: &mut Writer, weights: &[u8]) {
+    /// Serialise a parser (model format 3): labels, whether LEFT-ARC repairs, weights.
+    pub(crate) fn write(labels: &[String], repair: bool, w: &mut Writer, weights: &[u8]) {
         w.strs(labels);
+        w.u8(repair as u8);
         w.buf.extend_from_slice(weights);
     }
 
-    /// Copy a serialised parser, pruning its weights (see [`copy_pruned`]).
-    pub(crate) fn copy_pruned(r: &mut Reader<'_>, w: &mut Writer, min_q: i16) -> Result<(), Error> {
+    /// Copy a serialised parser of model format `version` into format 3, pruning its
+    /// weights (see [`copy_pruned`]).
+    pub(crate) fn copy_pruned(
+        r: &mut Reader<'_>,
+        version: u8,
+        w: &mut Writer,
+        min_q: i16,
+    ) -> Result<(), Error> {
         w.strs(&r.strs()?);
+        w.u8(Parser::read_repair(r, version)? as u8);
         copy_pruned(r, w, min_q)
     }
 
-    pub(crate) fn read(r: &mut Reader<'_>) -> Result<Parser, Error> {
+    /// Read a parser serialised in model format `version` (2 or 3).
+    pub(crate) fn read(r: &mut Reader<'_>, version: u8) -> Result<Parser, Error> {
         let labels = r.strs()?;
+        let repair = Parser::read_repair(r, version)?;
         let weights = Weights::read(r)?;
         if weights.n_classes() != 2 + 2 * labels.len() {
             return Err(Error::Model("parser: class count mismatch".into()));
@@ -933,8 +1026,23 @@ impl Parser {
         Ok(Parser {
             root_label: root_index(&labels),
             labels,
+            repair,
             weights,
         })
+    }
+
+    /// Format 2 has no repairs and no flag for them.
+    fn read_repair(r: &mut Reader<'_>, version: u8) -> Result<bool, Error> {
+        if version < 3 {
+            return Ok(false);
+        }
+        match r.u8()? {
+            0 => Ok(false),
+            1 => Ok(true),
+            x => Err(Error::Model(format!(
+                "parser: unknown transition system {x}"
+            ))),
+        }
     }
 }
 
@@ -986,7 +1094,7 @@ pub(crate) fn train(
         let (mut right, mut total) = (0usize, 0usize);
         for &k in &order {
             let ex = &train[k];
-            let mut st = State::new(ex.words.len());
+            let mut st = State::new(ex.words.len(), true);
             while !st.terminal() {
                 st.features(&ex.words, &mut f);
                 trainer.tick();
@@ -1023,10 +1131,11 @@ pub(crate) fn train(
         let parser = Parser {
             labels: labels.to_vec(),
             root_label,
+            repair: true,
             weights: Weights::read(&mut Reader::new(&w.buf))?,
         };
         let mut bytes = Writer::default();
-        Parser::write(labels, &mut bytes, &w.buf);
+        Parser::write(labels, true, &mut bytes, &w.buf);
         let (uas, las) = if dev.is_empty() {
             (0.0, epoch as f64)
         } else {
@@ -1078,20 +1187,105 @@ mod tests {
     fn static_oracle_sequence_has_zero_cost_for_projective_tree() {
         // "a b c": b is root, a <- b, c <- b.
         let gold = vec![(2usize, 1u16), (0, 0), (2, 1)];
-        let mut st = State::new(3);
-        let mut costs = vec![0u32; 6];
-        let mut steps = 0;
-        while !st.terminal() {
-            st.costs(&gold, 2, &mut costs);
-            let a = (0..6)
-                .find(|&a| st.valid(a, 2, 0) && costs[a] == 0)
-                .expect("a zero-cost action");
-            st.apply(a, 2);
-            steps += 1;
-            assert!(steps < 10);
+        for repair in [false, true] {
+            let mut st = State::new(3, repair);
+            let mut costs = vec![0u32; 6];
+            let mut steps = 0;
+            while !st.terminal() {
+                st.costs(&gold, 2, &mut costs);
+                let a = (0..6)
+                    .find(|&a| st.valid(a, 2, 0) && costs[a] == 0)
+                    .expect("a zero-cost action");
+                st.apply(a, 2);
+                steps += 1;
+                assert!(steps < 10);
+            }
+            let arcs = finish(&st, 0, 1);
+            assert_eq!(arcs, vec![(2, 1), (0, 0), (2, 1)]);
         }
-        let arcs = finish(&st, 0, 1);
-        assert_eq!(arcs, vec![(2, 1), (0, 0), (2, 1)]);
+    }
+
+    /// "face said": the root arc given too early to word 1 is undone by a LEFT-ARC from
+    /// its true head, which the oracle then prefers, and word 2 becomes the root.
+    #[test]
+    fn left_arc_repairs_an_early_root() {
+        let (nl, root) = (2, 0);
+        let (left, right) = (|l: usize| 2 + l, |l: usize| 2 + nl + l);
+        let gold = vec![(2usize, 1u16), (0, 0)];
+        for repair in [false, true] {
+            let mut st = State::new(2, repair);
+            st.apply(right(root), nl);
+            assert_eq!((st.heads[1], st.r1[0]), (0, 1));
+            assert_eq!(st.valid(left(1), nl, root), repair);
+            if !repair {
+                continue;
+            }
+            let mut costs = vec![0u32; 2 + 2 * nl];
+            st.costs(&gold, nl, &mut costs);
+            assert_eq!((costs[left(1)], costs[REDUCE]), (0, 1));
+            st.apply(left(1), nl);
+            assert_eq!((st.heads[1], st.labels[1], st.l1[2]), (2, 1, 1));
+            assert_eq!((st.r1[0], st.nr[0], st.rset[0]), (NONE, 0, 0));
+            assert!(st.valid(right(root), nl, root));
+            st.apply(right(root), nl);
+            assert!(st.terminal());
+            let arcs: Vec<(usize, u16)> = finish(&st, root, 1)
+                .iter()
+                .map(|&(h, l)| (h, l as u16))
+                .collect();
+            assert_eq!(arcs, gold);
+        }
+    }
+
+    /// Taking a word off its head leaves the head's other dependents as if the word had
+    /// never been attached.
+    #[test]
+    fn detach_restores_the_heads_other_dependents() {
+        let mut st = State::new(6, true);
+        st.add_arc(1, 3, 2);
+        st.add_arc(1, 4, 5);
+        st.add_arc(1, 6, 3);
+        let mut want = State::new(6, true);
+        want.add_arc(1, 3, 2);
+        want.add_arc(1, 4, 5);
+        st.detach(6);
+        assert_eq!(st.heads[6], NONE);
+        assert_eq!(
+            (st.r1[1], st.r2[1], st.nr[1], st.rset[1]),
+            (want.r1[1], want.r2[1], want.nr[1], want.rset[1])
+        );
+        st.add_arc(5, 2, 4);
+        st.add_arc(5, 1, 1);
+        st.detach(1);
+        assert_eq!(
+            (st.l1[5], st.l2[5], st.nl[5], st.lset[5]),
+            (2, NONE, 1, 1 << 4)
+        );
+    }
+
+    /// Format 3 records whether LEFT-ARC repairs; format 2, which has no such byte, reads
+    /// as a parser without repairs.
+    #[test]
+    fn format_2_parsers_read_without_repairs() {
+        let labels = vec!["root".to_string(), "dep".to_string()];
+        let mut weights = Writer::default();
+        Trainer::new(6).write_averaged(&mut weights, 0.0, 1);
+        for repair in [false, true] {
+            let mut v3 = Writer::default();
+            Parser::write(&labels, repair, &mut v3, &weights.buf);
+            let p = Parser::read(&mut Reader::new(&v3.buf), 3).expect("format 3 reads");
+            assert_eq!(p.repair, repair);
+        }
+        let mut v2 = Writer::default();
+        v2.strs(&labels);
+        v2.buf.extend_from_slice(&weights.buf);
+        let p = Parser::read(&mut Reader::new(&v2.buf), 2).expect("format 2 reads");
+        assert!(!p.repair);
+        let mut bad = Writer::default();
+        bad.strs(&labels);
+        bad.u8(7);
+        bad.buf.extend_from_slice(&weights.buf);
+        assert!(Parser::read(&mut Reader::new(&bad.buf), 3).is_err());
     }
 
     /// The per-kind mask agrees with `valid` on every state met along random valid paths.
@@ -1101,8 +1295,8 @@ mod tests {
         let na = 2 + 2 * nl;
         let mut rng = Rng::new(7);
         for n in 1..9 {
-            for root_label in [0, 3] {
-                let mut st = State::new(n);
+            for (root_label, repair) in [(0, false), (3, false), (0, true), (3, true)] {
+                let mut st = State::new(n, repair);
                 while !st.terminal() {
                     let mut sc = vec![0f32; na];
                     st.mask_invalid(&mut sc, nl, root_label);
@@ -1129,6 +1323,28 @@ mod tests {
         assert_eq!(Search::GREEDY.branches_for(30), 0);
     }
 
+    /// The block-wise search finds what a filtered scan over all actions finds.
+    #[test]
+    fn best_of_other_kind_agrees_with_a_full_scan() {
+        let nl = 5;
+        let mut rng = Rng::new(3);
+        for _ in 0..2000 {
+            let scores: Vec<f32> = (0..2 + 2 * nl)
+                .map(|_| match rng.below(4) {
+                    0 => f32::NEG_INFINITY,
+                    _ => rng.below(6) as f32,
+                })
+                .collect();
+            let Some(a) = argmax_finite(&scores) else {
+                continue;
+            };
+            let scan = argmax(&scores, |b| {
+                scores[b] > f32::NEG_INFINITY && kind(b, nl) != kind(a, nl)
+            });
+            assert_eq!(best_of_other_kind(&scores, a, nl), scan, "{scores:?}");
+        }
+    }
+
     #[test]
     fn fast_exp_is_close() {
         for i in 0..=1200 {
@@ -1153,22 +1369,24 @@ mod tests {
             (6, 3),
         ];
         let nl = 4;
-        let mut st = State::new(gold.len());
-        let mut costs = vec![0u32; 2 + 2 * nl];
-        let mut steps = 0;
-        while !st.terminal() {
-            st.costs(&gold, nl, &mut costs);
-            let a = (0..costs.len())
-                .find(|&a| st.valid(a, nl, 0) && costs[a] == 0)
-                .expect("a zero-cost action");
-            st.apply(a, nl);
-            steps += 1;
+        for repair in [false, true] {
+            let mut st = State::new(gold.len(), repair);
+            let mut costs = vec![0u32; 2 + 2 * nl];
+            let mut steps = 0;
+            while !st.terminal() {
+                st.costs(&gold, nl, &mut costs);
+                let a = (0..costs.len())
+                    .find(|&a| st.valid(a, nl, 0) && costs[a] == 0)
+                    .expect("a zero-cost action");
+                st.apply(a, nl);
+                steps += 1;
+            }
+            assert!(steps <= 2 * gold.len());
+            let arcs: Vec<(usize, u16)> = finish(&st, 0, 1)
+                .iter()
+                .map(|&(h, l)| (h, l as u16))
+                .collect();
+            assert_eq!(arcs, gold);
         }
-        assert!(steps <= 2 * gold.len());
-        let arcs: Vec<(usize, u16)> = finish(&st, 0, 1)
-            .iter()
-            .map(|&(h, l)| (h, l as u16))
-            .collect();
-        assert_eq!(arcs, gold);
     }
 }

@@ -43,15 +43,15 @@ fn embedded_model_meets_accuracy_floors_on_ewt_dev() {
 }
 
 // Measured for the committed model with up to 8 parse branches: upos 0.9513, xpos 0.945,
-// lemma 0.970, uas 0.8664, las 0.8347 (full labels); greedy (the default): uas 0.8601,
-// las 0.8289.
+// lemma 0.970, uas 0.8679, las 0.8366 (full labels); greedy (the default): uas 0.8616,
+// las 0.8303.
 const UPOS_FLOOR: f64 = 0.948;
 const XPOS_FLOOR: f64 = 0.942;
 const LEMMA_FLOOR: f64 = 0.968;
-const UAS_FLOOR: f64 = 0.858;
-const LAS_FLOOR: f64 = 0.827;
-const GREEDY_UAS_FLOOR: f64 = 0.853;
-const GREEDY_LAS_FLOOR: f64 = 0.821;
+const UAS_FLOOR: f64 = 0.860;
+const LAS_FLOOR: f64 = 0.829;
+const GREEDY_UAS_FLOOR: f64 = 0.855;
+const GREEDY_LAS_FLOOR: f64 = 0.823;
 
 /// The text layer's accuracy bars on EWT test, gold tokenization, with up to 8 parse
 /// branches: UPOS 0.955, UAS 0.870, LAS 0.840. A retrained model must still clear them.
@@ -144,19 +144,16 @@ fn training_is_deterministic_and_learns_the_fixture() {
     let a = dyad_text::train(&sents, &sents, &opt, &mut |_| {}).expect("trains");
     let b = dyad_text::train(&sents, &sents, &opt, &mut |_| {}).expect("trains again");
     assert!(a == b, "same seed and data must give the same bytes");
-    let c = dyad_text::train(
-        &sents,
-        &sents,
-        &TrainOptions {
-            seed: 2,
-            ..opt.clone()
-        },
-        &mut |_| {},
-    )
-    .expect("trains");
-    assert!(Model::from_bytes(&c).is_ok());
+    assert!(Model::from_bytes(&a).is_ok());
+    // Learning is checked on gold tags: fold taggers learnt from two or three sentences
+    // tag so badly that what the parser learns from their tags is mostly noise.
+    let opt = TrainOptions {
+        jackknife_folds: 0,
+        ..opt
+    };
+    let c = dyad_text::train(&sents, &sents, &opt, &mut |_| {}).expect("trains");
     // Greedy: the branching search's settings are tuned for a full-size model's scores.
-    let model = Model::from_bytes(&a)
+    let model = Model::from_bytes(&c)
         .expect("trained bytes load")
         .with_parse_branches(0);
     let s = eval::evaluate(&model, &sents);
@@ -170,19 +167,16 @@ fn training_is_deterministic_and_learns_the_fixture() {
         .chain(sents.iter().filter_map(|s| s.comment("text")))
         .collect();
     assert!(!texts.is_empty());
-    // Gold tags for the parser here: fold taggers learnt from two or three sentences tag
-    // so badly that what the parser learns from their tags is mostly noise.
     let opt = TrainOptions {
         cluster_min_count: 2,
         clusters: 8,
         coarse_clusters: 3,
-        jackknife_folds: 0,
         ..opt
     };
     let d = dyad_text::train_with_text(&sents, &sents, &texts, &opt, &mut |_| {}).expect("trains");
     let e = dyad_text::train_with_text(&sents, &sents, &texts, &opt, &mut |_| {}).expect("again");
     assert!(d == e, "same text, seed and data must give the same bytes");
-    assert!(d != a, "word classes must reach the model");
+    assert!(d != c, "word classes must reach the model");
     let model = Model::from_bytes(&d).expect("loads").with_parse_branches(0);
     let s = eval::evaluate(&model, &sents);
     assert!(s.upos > 0.9 && s.uas > 0.8, "fixture not learnt: {s:?}");
