@@ -9,7 +9,9 @@ use anyhow::Context;
 /// Flags of this subcommand.
 #[derive(clap::Args)]
 pub struct Args {
-    /// Text files to parse (UTF-8); standard input when none is given.
+    /// Text files to parse (UTF-8; invalid bytes are replaced with U+FFFD, with a
+    /// warning); standard input when none is given. A file that cannot be read is
+    /// reported and skipped, and the exit code is then 3.
     files: Vec<PathBuf>,
     /// Use this model file instead of the embedded one.
     #[arg(long)]
@@ -39,20 +41,57 @@ pub fn run(args: Args) -> anyhow::Result<ExitCode> {
         }
         Ok(())
     };
+    // One buffer, reused for every file.
+    let mut bytes = Vec::new();
+    let (mut skipped, mut replaced) = (0usize, 0usize);
     if args.files.is_empty() {
-        let mut text = String::new();
         std::io::stdin()
-            .read_to_string(&mut text)
+            .read_to_end(&mut bytes)
             .context("reading standard input")?;
+        let text = utf8_or_replaced(&bytes, "standard input", &mut replaced);
         write(&mut out, &text, "stdin")?;
     }
     for path in &args.files {
-        let text =
-            std::fs::read_to_string(path).with_context(|| format!("reading {}", path.display()))?;
-        write(&mut out, &text, &path.display().to_string())?;
+        let name = path.display().to_string();
+        bytes.clear();
+        if let Err(e) = std::fs::File::open(path).and_then(|mut f| f.read_to_end(&mut bytes)) {
+            eprintln!("dyad parse: {name}: {e}; skipped");
+            skipped += 1;
+            continue;
+        }
+        let text = utf8_or_replaced(&bytes, &name, &mut replaced);
+        write(&mut out, &text, &name)?;
     }
     out.inner.flush()?;
-    Ok(ExitCode::SUCCESS)
+    if skipped + replaced > 0 {
+        let read = args.files.len().max(1) - skipped;
+        eprintln!("parse: inputs={read} skipped={skipped} utf8_replaced={replaced}");
+    }
+    Ok(if skipped > 0 {
+        ExitCode::from(super::code::EXIT_REJECTED)
+    } else {
+        ExitCode::SUCCESS
+    })
+}
+
+/// The input as text: itself when it is UTF-8, else with each invalid sequence replaced by
+/// U+FFFD and a warning naming the input and the first bad byte.
+fn utf8_or_replaced<'a>(
+    bytes: &'a [u8],
+    name: &str,
+    replaced: &mut usize,
+) -> std::borrow::Cow<'a, str> {
+    match std::str::from_utf8(bytes) {
+        Ok(text) => text.into(),
+        Err(e) => {
+            eprintln!(
+                "dyad parse: {name}: invalid UTF-8 at byte {}; invalid bytes replaced with U+FFFD",
+                e.valid_up_to()
+            );
+            *replaced += 1;
+            String::from_utf8_lossy(bytes)
+        }
+    }
 }
 
 /// `fmt::Write` over an `io::Write`, keeping the I/O error that `fmt::Error` cannot carry.
