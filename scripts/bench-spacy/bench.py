@@ -171,12 +171,13 @@ def run_timed(cmd, out_path):
 
 
 def bench_dyad(texts, dyad, runs, workdir):
-    files = []
-    for i, text in enumerate(texts):
-        path = os.path.join(workdir, f"a{i:06d}.txt")
-        with open(path, "w", encoding="utf-8") as f:
-            f.write(text)
-        files.append(path)
+    # One JSON Lines file, one article a line: dyad reads the texts from one file, as spaCy
+    # gets them from a list in memory (a file per article added about 4% of system time).
+    articles = os.path.join(workdir, "articles.jsonl")
+    with open(articles, "w", encoding="utf-8") as f:
+        for i, text in enumerate(texts):
+            f.write(json.dumps({"id": f"a{i:06d}", "text": text}) + "\n")
+    files = [articles]
     tiny = os.path.join(workdir, "tiny.txt")
     with open(tiny, "w", encoding="utf-8") as f:
         f.write("Police arrested two protesters in the capital on Monday.\n")

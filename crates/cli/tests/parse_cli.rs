@@ -1,5 +1,6 @@
-//! `dyad parse` goes on past bad inputs: an unreadable file is reported and skipped (exit
-//! code 3), invalid UTF-8 is replaced with U+FFFD and reported.
+//! `dyad parse` reads plain text files and JSON Lines articles, and goes on past bad
+//! inputs: an unreadable file or record is reported and skipped (exit code 3), invalid
+//! UTF-8 is replaced with U+FFFD and reported.
 
 use std::process::Command;
 
@@ -38,7 +39,44 @@ fn parse_reports_and_skips_bad_inputs_and_goes_on() {
         "{stderr}"
     );
     assert!(
-        stderr.contains("parse: inputs=3 skipped=1 utf8_replaced=1"),
+        stderr.contains("parse: documents=3 skipped=1 utf8_replaced=1"),
+        "{stderr}"
+    );
+    let _ = std::fs::remove_dir_all(&dir);
+}
+
+#[test]
+fn parse_reads_json_lines_articles_by_id() {
+    let dir = std::env::temp_dir().join(format!("dyad-parse-jsonl-{}", std::process::id()));
+    std::fs::create_dir_all(&dir).expect("temp dir");
+    let input = dir.join("articles.jsonl");
+    std::fs::write(
+        &input,
+        "{\"id\": \"a1\", \"text\": \"Rebels attacked the town.\"}\n\
+         not json\n\
+         {\"id\": \"a2\", \"text\": \"The army responded. Talks failed.\"}\n",
+    )
+    .expect("write");
+    let out = Command::new(env!("CARGO_BIN_EXE_dyad"))
+        .arg("parse")
+        .arg(&input)
+        .output()
+        .expect("dyad runs");
+    let stdout = String::from_utf8_lossy(&out.stdout);
+    let stderr = String::from_utf8_lossy(&out.stderr);
+    assert_eq!(out.status.code(), Some(3), "{stderr}");
+    for line in [
+        "# newdoc id = a1",
+        "# text = Rebels attacked the town.",
+        "# newdoc id = a2",
+        "# sent_id = a2-2",
+        "# text = Talks failed.",
+    ] {
+        assert!(stdout.contains(line), "missing {line:?} in:\n{stdout}");
+    }
+    assert!(stderr.contains("articles.jsonl:2: not JSON"), "{stderr}");
+    assert!(
+        stderr.contains("parse: documents=2 skipped=1 utf8_replaced=0"),
         "{stderr}"
     );
     let _ = std::fs::remove_dir_all(&dir);

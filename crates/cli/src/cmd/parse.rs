@@ -9,9 +9,11 @@ use anyhow::Context;
 /// Flags of this subcommand.
 #[derive(clap::Args)]
 pub struct Args {
-    /// Text files to parse (UTF-8; invalid bytes are replaced with U+FFFD, with a
-    /// warning); standard input when none is given. A file that cannot be read is
-    /// reported and skipped, and the exit code is then 3.
+    /// Files to parse: each plain text file is one document; a JSON Lines file
+    /// (`.jsonl`, `.json`, `.ndjson`) holds one article per line with its `text` and `id`,
+    /// as `dyad code` reads them. Standard input (plain text) when none is given. Invalid
+    /// UTF-8 is replaced with U+FFFD, with a warning; a file or record that cannot be read
+    /// is reported and skipped, and the exit code is then 3.
     files: Vec<PathBuf>,
     /// Use this model file instead of the embedded one.
     #[arg(long)]
@@ -43,16 +45,44 @@ pub fn run(args: Args) -> anyhow::Result<ExitCode> {
     };
     // One buffer, reused for every file.
     let mut bytes = Vec::new();
-    let (mut skipped, mut replaced) = (0usize, 0usize);
+    let (mut documents, mut skipped, mut replaced) = (0usize, 0usize, 0usize);
     if args.files.is_empty() {
         std::io::stdin()
             .read_to_end(&mut bytes)
             .context("reading standard input")?;
         let text = utf8_or_replaced(&bytes, "standard input", &mut replaced);
         write(&mut out, &text, "stdin")?;
+        documents += 1;
     }
     for path in &args.files {
         let name = path.display().to_string();
+        if dyad_io::InputFormat::from_path(path) == Some(dyad_io::InputFormat::Jsonl) {
+            let file = match std::fs::File::open(path) {
+                Ok(f) => f,
+                Err(e) => {
+                    eprintln!("dyad parse: {name}: {e}; skipped");
+                    skipped += 1;
+                    continue;
+                }
+            };
+            let reader = std::io::BufReader::with_capacity(1 << 16, file);
+            for record in dyad_io::JsonlArticles::new(reader, name.as_str(), Default::default()) {
+                match record {
+                    Ok(article) => {
+                        for w in &article.warnings {
+                            eprintln!("dyad parse: {w}");
+                        }
+                        write(&mut out, &article.text, &article.id)?;
+                        documents += 1;
+                    }
+                    Err(reject) => {
+                        eprintln!("dyad parse: {reject}; skipped");
+                        skipped += 1;
+                    }
+                }
+            }
+            continue;
+        }
         bytes.clear();
         if let Err(e) = std::fs::File::open(path).and_then(|mut f| f.read_to_end(&mut bytes)) {
             eprintln!("dyad parse: {name}: {e}; skipped");
@@ -61,12 +91,10 @@ pub fn run(args: Args) -> anyhow::Result<ExitCode> {
         }
         let text = utf8_or_replaced(&bytes, &name, &mut replaced);
         write(&mut out, &text, &name)?;
+        documents += 1;
     }
     out.inner.flush()?;
-    if skipped + replaced > 0 {
-        let read = args.files.len().max(1) - skipped;
-        eprintln!("parse: inputs={read} skipped={skipped} utf8_replaced={replaced}");
-    }
+    eprintln!("parse: documents={documents} skipped={skipped} utf8_replaced={replaced}");
     Ok(if skipped > 0 {
         ExitCode::from(super::code::EXIT_REJECTED)
     } else {
