@@ -17,9 +17,9 @@
 //!   first pass's tags of the next two words);
 //! * lemmatizer and features: the most frequent lemma and feature set of each (form, tag)
 //!   in training, suffix rewrite rules for unseen words, and `Voice=Pass` from the parse;
-//! * parser: greedy arc-eager transitions with full UD labels, an averaged perceptron over
-//!   rich stack/buffer features, trained with a dynamic oracle on jackknifed tags. It is
-//!   linear in sentence length.
+//! * parser: greedy arc-eager transitions with full UD labels (LEFT-ARC may replace a
+//!   head given earlier), an averaged perceptron over rich stack/buffer features, trained
+//!   with a dynamic oracle on jackknifed tags. It is linear in sentence length.
 //!
 //! The word classes are learned by `dyad train` from unlabeled text (the exchange
 //! algorithm for a class bigram model) and stored in the model file.
