@@ -39,7 +39,7 @@ fn parse_reports_and_skips_bad_inputs_and_goes_on() {
         "{stderr}"
     );
     assert!(
-        stderr.contains("parse: documents=3 skipped=1 utf8_replaced=1"),
+        stderr.contains("parse: documents=3 skipped=1 warnings=1"),
         "{stderr}"
     );
     let _ = std::fs::remove_dir_all(&dir);
@@ -76,7 +76,7 @@ fn parse_reads_json_lines_articles_by_id() {
     }
     assert!(stderr.contains("articles.jsonl:2: not JSON"), "{stderr}");
     assert!(
-        stderr.contains("parse: documents=2 skipped=1 utf8_replaced=0"),
+        stderr.contains("parse: documents=2 skipped=1 warnings=0"),
         "{stderr}"
     );
     let _ = std::fs::remove_dir_all(&dir);

@@ -188,12 +188,9 @@ impl State {
         };
         if d > h {
             (h + 1..=self.n).for_each(&mut visit);
-        } else {
-            (0..h).rev().for_each(&mut visit);
-        }
-        if d > h {
             (self.r1[h], self.r2[h], self.nr[h], self.rset[h]) = (near, next, count, set);
         } else {
+            (0..h).rev().for_each(&mut visit);
             (self.l1[h], self.l2[h], self.nl[h], self.lset[h]) = (near, next, count, set);
         }
     }

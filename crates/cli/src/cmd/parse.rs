@@ -45,12 +45,12 @@ pub fn run(args: Args) -> anyhow::Result<ExitCode> {
     };
     // One buffer, reused for every file.
     let mut bytes = Vec::new();
-    let (mut documents, mut skipped, mut replaced) = (0usize, 0usize, 0usize);
+    let (mut documents, mut skipped, mut warnings) = (0usize, 0usize, 0usize);
     if args.files.is_empty() {
         std::io::stdin()
             .read_to_end(&mut bytes)
             .context("reading standard input")?;
-        let text = utf8_or_replaced(&bytes, "standard input", &mut replaced);
+        let text = utf8_or_replaced(&bytes, "standard input", &mut warnings);
         write(&mut out, &text, "stdin")?;
         documents += 1;
     }
@@ -72,6 +72,7 @@ pub fn run(args: Args) -> anyhow::Result<ExitCode> {
                         for w in &article.warnings {
                             eprintln!("dyad parse: {w}");
                         }
+                        warnings += article.warnings.len();
                         write(&mut out, &article.text, &article.id)?;
                         documents += 1;
                     }
@@ -89,12 +90,12 @@ pub fn run(args: Args) -> anyhow::Result<ExitCode> {
             skipped += 1;
             continue;
         }
-        let text = utf8_or_replaced(&bytes, &name, &mut replaced);
+        let text = utf8_or_replaced(&bytes, &name, &mut warnings);
         write(&mut out, &text, &name)?;
         documents += 1;
     }
     out.inner.flush()?;
-    eprintln!("parse: documents={documents} skipped={skipped} utf8_replaced={replaced}");
+    eprintln!("parse: documents={documents} skipped={skipped} warnings={warnings}");
     Ok(if skipped > 0 {
         ExitCode::from(super::code::EXIT_REJECTED)
     } else {
@@ -103,11 +104,11 @@ pub fn run(args: Args) -> anyhow::Result<ExitCode> {
 }
 
 /// The input as text: itself when it is UTF-8, else with each invalid sequence replaced by
-/// U+FFFD and a warning naming the input and the first bad byte.
+/// U+FFFD and a warning (counted in `warnings`) naming the input and the first bad byte.
 fn utf8_or_replaced<'a>(
     bytes: &'a [u8],
     name: &str,
-    replaced: &mut usize,
+    warnings: &mut usize,
 ) -> std::borrow::Cow<'a, str> {
     match std::str::from_utf8(bytes) {
         Ok(text) => text.into(),
@@ -116,7 +117,7 @@ fn utf8_or_replaced<'a>(
                 "dyad parse: {name}: invalid UTF-8 at byte {}; invalid bytes replaced with U+FFFD",
                 e.valid_up_to()
             );
-            *replaced += 1;
+            *warnings += 1;
             String::from_utf8_lossy(bytes)
         }
     }
