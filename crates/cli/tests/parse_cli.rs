@@ -2,12 +2,38 @@
 //! inputs: an unreadable file or record is reported and skipped (exit code 3), invalid
 //! UTF-8 is replaced with U+FFFD and reported.
 
+use std::path::{Path, PathBuf};
 use std::process::Command;
+
+/// A fresh temporary folder for one test.
+fn temp_dir(test: &str) -> PathBuf {
+    let dir = std::env::temp_dir().join(format!("dyad-{test}-{}", std::process::id()));
+    std::fs::create_dir_all(&dir).expect("temp dir");
+    dir
+}
+
+/// Runs `dyad parse FILES`; returns its exit code, standard output and standard error,
+/// after checking that the output holds every one of `lines`.
+fn parse(files: &[&Path], lines: &[&str]) -> (Option<i32>, String, String) {
+    let out = Command::new(env!("CARGO_BIN_EXE_dyad"))
+        .arg("parse")
+        .args(files)
+        .output()
+        .expect("dyad runs");
+    let stdout = String::from_utf8_lossy(&out.stdout).into_owned();
+    let stderr = String::from_utf8_lossy(&out.stderr).into_owned();
+    for line in lines {
+        assert!(
+            stdout.contains(line),
+            "missing {line:?} in:\n{stdout}\n{stderr}"
+        );
+    }
+    (out.status.code(), stdout, stderr)
+}
 
 #[test]
 fn parse_reports_and_skips_bad_inputs_and_goes_on() {
-    let dir = std::env::temp_dir().join(format!("dyad-parse-cli-{}", std::process::id()));
-    std::fs::create_dir_all(&dir).expect("temp dir");
+    let dir = temp_dir("parse-cli");
     let good = dir.join("good.txt");
     let bad_utf8 = dir.join("latin1.txt");
     let missing = dir.join("missing.txt");
@@ -15,21 +41,15 @@ fn parse_reports_and_skips_bad_inputs_and_goes_on() {
     std::fs::write(&good, "Rebels attacked the town.\n").expect("write");
     std::fs::write(&bad_utf8, b"Troops entered Mos\xe9ul on Monday.\n").expect("write");
     std::fs::write(&last, "The army responded.\n").expect("write");
-    let out = Command::new(env!("CARGO_BIN_EXE_dyad"))
-        .arg("parse")
-        .args([&good, &bad_utf8, &missing, &last])
-        .output()
-        .expect("dyad runs");
-    let stdout = String::from_utf8_lossy(&out.stdout);
-    let stderr = String::from_utf8_lossy(&out.stderr);
-    assert_eq!(out.status.code(), Some(3), "{stderr}");
-    for text in [
-        "# text = Rebels attacked the town.",
-        "# text = Troops entered Mos\u{fffd}ul on Monday.",
-        "# text = The army responded.",
-    ] {
-        assert!(stdout.contains(text), "missing {text:?} in:\n{stdout}");
-    }
+    let (code, _, stderr) = parse(
+        &[&good, &bad_utf8, &missing, &last],
+        &[
+            "# text = Rebels attacked the town.",
+            "# text = Troops entered Mos\u{fffd}ul on Monday.",
+            "# text = The army responded.",
+        ],
+    );
+    assert_eq!(code, Some(3), "{stderr}");
     assert!(
         stderr.contains("latin1.txt: invalid UTF-8 at byte 18"),
         "{stderr}"
@@ -47,8 +67,7 @@ fn parse_reports_and_skips_bad_inputs_and_goes_on() {
 
 #[test]
 fn parse_reads_json_lines_articles_by_id() {
-    let dir = std::env::temp_dir().join(format!("dyad-parse-jsonl-{}", std::process::id()));
-    std::fs::create_dir_all(&dir).expect("temp dir");
+    let dir = temp_dir("parse-jsonl");
     let input = dir.join("articles.jsonl");
     std::fs::write(
         &input,
@@ -57,23 +76,17 @@ fn parse_reads_json_lines_articles_by_id() {
          {\"id\": \"a2\", \"text\": \"The army responded. Talks failed.\"}\n",
     )
     .expect("write");
-    let out = Command::new(env!("CARGO_BIN_EXE_dyad"))
-        .arg("parse")
-        .arg(&input)
-        .output()
-        .expect("dyad runs");
-    let stdout = String::from_utf8_lossy(&out.stdout);
-    let stderr = String::from_utf8_lossy(&out.stderr);
-    assert_eq!(out.status.code(), Some(3), "{stderr}");
-    for line in [
-        "# newdoc id = a1",
-        "# text = Rebels attacked the town.",
-        "# newdoc id = a2",
-        "# sent_id = a2-2",
-        "# text = Talks failed.",
-    ] {
-        assert!(stdout.contains(line), "missing {line:?} in:\n{stdout}");
-    }
+    let (code, _, stderr) = parse(
+        &[&input],
+        &[
+            "# newdoc id = a1",
+            "# text = Rebels attacked the town.",
+            "# newdoc id = a2",
+            "# sent_id = a2-2",
+            "# text = Talks failed.",
+        ],
+    );
+    assert_eq!(code, Some(3), "{stderr}");
     assert!(stderr.contains("articles.jsonl:2: not JSON"), "{stderr}");
     assert!(
         stderr.contains("parse: documents=2 skipped=1 warnings=0"),
