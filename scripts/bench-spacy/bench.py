@@ -182,11 +182,11 @@ def bench_dyad(texts, dyad, runs, workdir):
     with open(tiny, "w", encoding="utf-8") as f:
         f.write("Police arrested two protesters in the capital on Monday.\n")
     out = os.path.join(workdir, "out.conllu")
-    tiny_runs = [run_timed([dyad, "parse", tiny], out) for _ in range(max(3, runs))]
+    tiny_runs = [run_timed([dyad, "parse", "--threads", "1", tiny], out) for _ in range(max(3, runs))]
     load, load_cpu = min(w for w, _ in tiny_runs), min(c for _, c in tiny_runs)
     best = None
     for run in range(runs):
-        wall, cpu = run_timed([dyad, "parse", *files], out)
+        wall, cpu = run_timed([dyad, "parse", "--threads", "1", *files], out)
         log(f"  dyad run {run + 1}: {wall:.2f} s wall, {cpu:.2f} s CPU (incl. load)")
         if best is None:
             best = {"wall_with_load": wall, "cpu_with_load": cpu}

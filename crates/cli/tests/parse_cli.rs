@@ -12,12 +12,13 @@ fn temp_dir(test: &str) -> PathBuf {
     dir
 }
 
-/// Runs `dyad parse FILES`; returns its exit code, standard output and standard error,
-/// after checking that the output holds every one of `lines`.
-fn parse(files: &[&Path], lines: &[&str]) -> (Option<i32>, String, String) {
+/// Runs `dyad parse FILES FLAGS`; returns its exit code, standard output and standard
+/// error, after checking that the output holds every one of `lines`.
+fn parse(files: &[&Path], flags: &[&str], lines: &[&str]) -> (Option<i32>, String, String) {
     let out = Command::new(env!("CARGO_BIN_EXE_dyad"))
         .arg("parse")
         .args(files)
+        .args(flags)
         .output()
         .expect("dyad runs");
     let stdout = String::from_utf8_lossy(&out.stdout).into_owned();
@@ -43,6 +44,7 @@ fn parse_reports_and_skips_bad_inputs_and_goes_on() {
     std::fs::write(&last, "The army responded.\n").expect("write");
     let (code, _, stderr) = parse(
         &[&good, &bad_utf8, &missing, &last],
+        &[],
         &[
             "# text = Rebels attacked the town.",
             "# text = Troops entered Mos\u{fffd}ul on Monday.",
@@ -78,6 +80,7 @@ fn parse_reads_json_lines_articles_by_id() {
     .expect("write");
     let (code, _, stderr) = parse(
         &[&input],
+        &[],
         &[
             "# newdoc id = a1",
             "# text = Rebels attacked the town.",
@@ -92,5 +95,29 @@ fn parse_reads_json_lines_articles_by_id() {
         stderr.contains("parse: documents=2 skipped=1 warnings=0"),
         "{stderr}"
     );
+    let _ = std::fs::remove_dir_all(&dir);
+}
+
+/// Documents are parsed in batches on worker threads; the output is the same, in input
+/// order, whatever the thread count.
+#[test]
+fn parse_output_does_not_depend_on_threads() {
+    let dir = temp_dir("parse-threads");
+    let input = dir.join("many.jsonl");
+    let records: String = (0..150)
+        .map(|i| {
+            format!(
+                "{{\"id\": \"d{i}\", \"text\": \"Police arrested {i} protesters. The army responded.\"}}\n"
+            )
+        })
+        .collect();
+    std::fs::write(&input, records).expect("write");
+    let (code, one, _) = parse(&[&input], &["--threads", "1"], &["# newdoc id = d149"]);
+    assert_eq!(code, Some(0));
+    let (_, three, _) = parse(&[&input], &["--threads", "3"], &[]);
+    assert!(one == three, "outputs differ between 1 and 3 threads");
+    let order: Vec<&str> = one.lines().filter(|l| l.starts_with("# newdoc")).collect();
+    assert_eq!(order.len(), 150);
+    assert_eq!(order[64], "# newdoc id = d64");
     let _ = std::fs::remove_dir_all(&dir);
 }

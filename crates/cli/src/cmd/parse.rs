@@ -22,7 +22,15 @@ pub struct Args {
     /// 0.6 UAS/LAS points better for 1.8 times the parsing work.
     #[arg(long, default_value_t = 0)]
     parse_branches: usize,
+    /// Worker threads (0: one per core). Output is the same for any count.
+    #[arg(long, default_value_t = 0)]
+    threads: usize,
 }
+
+/// Documents parsed together on the worker threads, at most this many ...
+const BATCH_DOCUMENTS: usize = 64;
+/// ... or this many bytes of text.
+const BATCH_BYTES: usize = 16 << 20;
 
 pub fn run(args: Args) -> anyhow::Result<ExitCode> {
     let model = match &args.model {
@@ -31,28 +39,32 @@ pub fn run(args: Args) -> anyhow::Result<ExitCode> {
     }
     .with_parse_branches(args.parse_branches);
     let stdout = std::io::stdout();
-    let mut out = IoFmt {
-        inner: std::io::BufWriter::new(stdout.lock()),
-        error: None,
-    };
-    let write = |out: &mut IoFmt<_>, text: &str, doc_id: &str| -> anyhow::Result<()> {
-        if model.write_conllu(text, doc_id, out).is_err() {
-            let e = out.error.take();
-            return Err(e.map_or_else(|| anyhow::anyhow!("writing CoNLL-U"), Into::into))
-                .context("writing to standard output");
+    let mut out = std::io::BufWriter::with_capacity(1 << 16, stdout.lock());
+    let mut batch = Batch::default();
+    // Parse the batch's documents on the worker threads and write them in input order.
+    let mut flush = |batch: &mut Batch| -> anyhow::Result<()> {
+        let rendered = dyad_pipeline::parallel_map(&batch.documents, args.threads, |(id, text)| {
+            let mut conllu = String::with_capacity(text.len() * 12);
+            // Writing to a String cannot fail.
+            let _ = model.write_conllu(text, id, &mut conllu);
+            conllu
+        });
+        for conllu in rendered {
+            out.write_all(conllu.as_bytes())
+                .context("writing to standard output")?;
         }
+        batch.documents.clear();
+        batch.bytes = 0;
         Ok(())
     };
-    // One buffer, reused for every file.
-    let mut bytes = Vec::new();
-    let (mut documents, mut skipped, mut warnings) = (0usize, 0usize, 0usize);
+    let (mut skipped, mut warnings) = (0usize, 0usize);
     if args.files.is_empty() {
+        let mut bytes = Vec::new();
         std::io::stdin()
             .read_to_end(&mut bytes)
             .context("reading standard input")?;
-        let text = utf8_or_replaced(&bytes, "standard input", &mut warnings);
-        write(&mut out, &text, "stdin")?;
-        documents += 1;
+        let text = utf8_or_replaced(bytes, "standard input", &mut warnings);
+        batch.push("stdin".into(), text);
     }
     for path in &args.files {
         let name = path.display().to_string();
@@ -73,8 +85,9 @@ pub fn run(args: Args) -> anyhow::Result<ExitCode> {
                             eprintln!("dyad parse: {w}");
                         }
                         warnings += article.warnings.len();
-                        write(&mut out, &article.text, &article.id)?;
-                        documents += 1;
+                        if batch.push(article.id, article.text) {
+                            flush(&mut batch)?;
+                        }
                     }
                     Err(reject) => {
                         eprintln!("dyad parse: {reject}; skipped");
@@ -84,17 +97,22 @@ pub fn run(args: Args) -> anyhow::Result<ExitCode> {
             }
             continue;
         }
-        bytes.clear();
-        if let Err(e) = std::fs::File::open(path).and_then(|mut f| f.read_to_end(&mut bytes)) {
-            eprintln!("dyad parse: {name}: {e}; skipped");
-            skipped += 1;
-            continue;
+        let bytes = match std::fs::read(path) {
+            Ok(b) => b,
+            Err(e) => {
+                eprintln!("dyad parse: {name}: {e}; skipped");
+                skipped += 1;
+                continue;
+            }
+        };
+        let text = utf8_or_replaced(bytes, &name, &mut warnings);
+        if batch.push(name, text) {
+            flush(&mut batch)?;
         }
-        let text = utf8_or_replaced(&bytes, &name, &mut warnings);
-        write(&mut out, &text, &name)?;
-        documents += 1;
     }
-    out.inner.flush()?;
+    let documents = batch.total;
+    flush(&mut batch)?;
+    out.flush().context("writing to standard output")?;
     eprintln!("parse: documents={documents} skipped={skipped} warnings={warnings}");
     Ok(if skipped > 0 {
         ExitCode::from(super::code::EXIT_REJECTED)
@@ -103,37 +121,38 @@ pub fn run(args: Args) -> anyhow::Result<ExitCode> {
     })
 }
 
-/// The input as text: itself when it is UTF-8, else with each invalid sequence replaced by
-/// U+FFFD and a warning (counted in `warnings`) naming the input and the first bad byte.
-fn utf8_or_replaced<'a>(
-    bytes: &'a [u8],
-    name: &str,
-    warnings: &mut usize,
-) -> std::borrow::Cow<'a, str> {
-    match std::str::from_utf8(bytes) {
-        Ok(text) => text.into(),
-        Err(e) => {
-            eprintln!(
-                "dyad parse: {name}: invalid UTF-8 at byte {}; invalid bytes replaced with U+FFFD",
-                e.valid_up_to()
-            );
-            *warnings += 1;
-            String::from_utf8_lossy(bytes)
-        }
+/// Documents (id, text) waiting to be parsed.
+#[derive(Default)]
+struct Batch {
+    documents: Vec<(String, String)>,
+    /// Bytes of text in `documents`.
+    bytes: usize,
+    /// Documents pushed so far, over all batches.
+    total: usize,
+}
+
+impl Batch {
+    /// Add a document; true when the batch is full.
+    fn push(&mut self, id: String, text: String) -> bool {
+        self.bytes += text.len();
+        self.total += 1;
+        self.documents.push((id, text));
+        self.documents.len() >= BATCH_DOCUMENTS || self.bytes >= BATCH_BYTES
     }
 }
 
-/// `fmt::Write` over an `io::Write`, keeping the I/O error that `fmt::Error` cannot carry.
-struct IoFmt<W: Write> {
-    inner: W,
-    error: Option<std::io::Error>,
-}
-
-impl<W: Write> std::fmt::Write for IoFmt<W> {
-    fn write_str(&mut self, s: &str) -> std::fmt::Result {
-        self.inner.write_all(s.as_bytes()).map_err(|e| {
-            self.error = Some(e);
-            std::fmt::Error
-        })
+/// The input as text: itself when it is UTF-8, else with each invalid sequence replaced by
+/// U+FFFD and a warning (counted in `warnings`) naming the input and the first bad byte.
+fn utf8_or_replaced(bytes: Vec<u8>, name: &str, warnings: &mut usize) -> String {
+    match String::from_utf8(bytes) {
+        Ok(text) => text,
+        Err(e) => {
+            eprintln!(
+                "dyad parse: {name}: invalid UTF-8 at byte {}; invalid bytes replaced with U+FFFD",
+                e.utf8_error().valid_up_to()
+            );
+            *warnings += 1;
+            String::from_utf8_lossy(e.as_bytes()).into_owned()
+        }
     }
 }
