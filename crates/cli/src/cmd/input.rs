@@ -1,5 +1,6 @@
-//! What `dyad code` and `dyad ingest` share: reading articles from the command line's inputs
-//! in bounded batches, reporting each rejected record once.
+//! What `dyad code`, `dyad ingest` and `dyad parse` (for its JSON Lines inputs) share:
+//! reading articles from the command line's inputs in bounded batches, reporting each
+//! rejected record once.
 
 use std::fmt::Display;
 use std::io::Write as _;

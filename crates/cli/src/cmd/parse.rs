@@ -6,6 +6,8 @@ use std::process::ExitCode;
 
 use anyhow::Context;
 
+use super::input::ArticleBatches;
+
 /// Flags of this subcommand.
 #[derive(clap::Args)]
 pub struct Args {
@@ -44,7 +46,8 @@ pub fn run(args: Args) -> anyhow::Result<ExitCode> {
     // Parse the batch's documents on the worker threads and write them in input order.
     let mut flush = |batch: &mut Batch| -> anyhow::Result<()> {
         let rendered = dyad_pipeline::parallel_map(&batch.documents, args.threads, |(id, text)| {
-            let mut conllu = String::with_capacity(text.len() * 12);
+            // CoNLL-U takes about 14 bytes per byte of news text.
+            let mut conllu = String::with_capacity(text.len() * 14);
             // Writing to a String cannot fail.
             let _ = model.write_conllu(text, id, &mut conllu);
             conllu
@@ -69,32 +72,19 @@ pub fn run(args: Args) -> anyhow::Result<ExitCode> {
     for path in &args.files {
         let name = path.display().to_string();
         if dyad_io::InputFormat::from_path(path) == Some(dyad_io::InputFormat::Jsonl) {
-            let file = match std::fs::File::open(path) {
-                Ok(f) => f,
-                Err(e) => {
-                    eprintln!("dyad parse: {name}: {e}; skipped");
-                    skipped += 1;
-                    continue;
-                }
-            };
-            let reader = std::io::BufReader::with_capacity(1 << 16, file);
-            for record in dyad_io::JsonlArticles::new(reader, name.as_str(), Default::default()) {
-                match record {
-                    Ok(article) => {
-                        for w in &article.warnings {
-                            eprintln!("dyad parse: {w}");
-                        }
-                        warnings += article.warnings.len();
-                        if batch.push(article.id, article.text) {
-                            flush(&mut batch)?;
-                        }
-                    }
-                    Err(reject) => {
-                        eprintln!("dyad parse: {reject}; skipped");
-                        skipped += 1;
+            // `dyad code`'s reader: it prints each article's warnings and reports and counts
+            // each record it cannot read (a file that cannot be opened is one).
+            let mut articles =
+                ArticleBatches::open(std::slice::from_ref(&name), None, None, BATCH_DOCUMENTS)?;
+            while let Some(read) = articles.next_batch()? {
+                for article in read {
+                    warnings += article.warnings.len();
+                    if batch.push(article.id, article.text) {
+                        flush(&mut batch)?;
                     }
                 }
             }
+            skipped += articles.finish()?;
             continue;
         }
         let bytes = match std::fs::read(path) {
