@@ -73,6 +73,12 @@ impl<'a> Reader<'a> {
     pub(crate) fn new(data: &'a [u8]) -> Reader<'a> {
         Reader { data, pos: 0 }
     }
+
+    /// How many bytes have been read.
+    pub(crate) fn offset(&self) -> usize {
+        self.pos
+    }
+
     pub(crate) fn bytes(&mut self, n: usize) -> Result<&'a [u8], Error> {
         let end = self
             .pos

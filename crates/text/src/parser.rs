@@ -1029,7 +1029,7 @@ impl Parser {
     }
 
     /// Format 2 has no repairs and no flag for them.
-    fn read_repair(r: &mut Reader<'_>, version: u8) -> Result<bool, Error> {
+    pub(crate) fn read_repair(r: &mut Reader<'_>, version: u8) -> Result<bool, Error> {
         if version < 3 {
             return Ok(false);
         }

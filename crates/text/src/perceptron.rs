@@ -92,7 +92,7 @@ impl Trainer {
             }
         }
         let scale = if max > 0.0 { max / 32767.0 } else { 1.0 };
-        let mut kept: Vec<(u64, Vec<(u16, i16)>)> = Vec::new();
+        let mut kept: Vec<(u64, Vec<(u64, i16)>)> = Vec::new();
         for k in keys {
             let Some(row) = self.rows.get(&k) else {
                 continue;
@@ -100,9 +100,9 @@ impl Trainer {
             if self.updates.get(&k).copied().unwrap_or(0) < min_updates {
                 continue;
             }
-            let mut e: Vec<(u16, i16)> = row
+            let mut e: Vec<(u64, i16)> = row
                 .iter()
-                .map(|s| (s.class, (avg(s) / scale).round() as i16))
+                .map(|s| (s.class as u64, (avg(s) / scale).round() as i16))
                 .filter(|&(_, q)| q != 0)
                 .filter(|&(_, q)| (q as f64 * scale).abs() >= prune)
                 .collect();
@@ -111,19 +111,7 @@ impl Trainer {
                 kept.push((k, e));
             }
         }
-        w.u32(self.n_classes as u32);
-        w.f32(scale as f32);
-        w.var(kept.len() as u64);
-        let mut prev = 0u64;
-        for (k, e) in &kept {
-            w.var(k - prev);
-            prev = *k;
-            w.var(e.len() as u64);
-            for &(c, q) in e {
-                w.var(c as u64);
-                w.i16(q);
-            }
-        }
+        write_sparse(w, self.n_classes as u32, scale as f32, &kept);
     }
 }
 
@@ -1014,38 +1002,52 @@ fn add_dense_blocks<const B: usize>(dense: &[i8], rows: &[u32], acc: &mut [i32])
 /// `min_q` in absolute value (and features left with none), and rounding the weights of
 /// features that get dense rows to what those rows hold (see [`round_dense`]).
 pub(crate) fn copy_pruned(r: &mut Reader<'_>, w: &mut Writer, min_q: i16) -> Result<(), Error> {
-    let n_classes = r.u32()?;
+    let (n_classes, scale, mut rows) = read_sparse(r)?;
     let dense_min = dense_min(n_classes as usize);
+    for (_, e) in &mut rows {
+        e.retain(|&(_, q)| q.unsigned_abs() >= min_q.unsigned_abs());
+        if e.len() >= dense_min {
+            for (_, q) in e.iter_mut() {
+                *q = round_dense(*q);
+            }
+            e.retain(|&(_, q)| q != 0);
+        }
+    }
+    rows.retain(|(_, e)| !e.is_empty());
+    write_sparse(w, n_classes, scale, &rows);
+    Ok(())
+}
+
+/// Serialised weights: (class count, scale, (key, its (class, quantised weight) pairs)
+/// in key order).
+pub(crate) type SparseWeights = (u32, f32, Vec<(u64, Vec<(u64, i16)>)>);
+
+/// Read serialised weights whole.
+pub(crate) fn read_sparse(r: &mut Reader<'_>) -> Result<SparseWeights, Error> {
+    let n_classes = r.u32()?;
     let scale = r.f32()?;
     let n = r.len(3)?;
-    let mut kept: Vec<(u64, Vec<(u64, i16)>)> = Vec::with_capacity(n);
+    let mut rows = Vec::with_capacity(n);
     let mut key = 0u64;
     for _ in 0..n {
         key = key.wrapping_add(r.var()?);
         let len = r.len(3)?;
         let mut e = Vec::with_capacity(len);
         for _ in 0..len {
-            let c = r.var()?;
-            let q = r.i16()?;
-            if q.unsigned_abs() >= min_q.unsigned_abs() {
-                e.push((c, q));
-            }
+            e.push((r.var()?, r.i16()?));
         }
-        if e.len() >= dense_min {
-            for (_, q) in &mut e {
-                *q = round_dense(*q);
-            }
-            e.retain(|&(_, q)| q != 0);
-        }
-        if !e.is_empty() {
-            kept.push((key, e));
-        }
+        rows.push((key, e));
     }
+    Ok((n_classes, scale, rows))
+}
+
+/// Serialise weights (rows in key order), as [`Weights::read`] reads them.
+fn write_sparse(w: &mut Writer, n_classes: u32, scale: f32, rows: &[(u64, Vec<(u64, i16)>)]) {
     w.u32(n_classes);
     w.f32(scale);
-    w.var(kept.len() as u64);
+    w.var(rows.len() as u64);
     let mut prev = 0u64;
-    for (k, e) in &kept {
+    for (k, e) in rows {
         w.var(k.wrapping_sub(prev));
         prev = *k;
         w.var(e.len() as u64);
@@ -1054,6 +1056,48 @@ pub(crate) fn copy_pruned(r: &mut Reader<'_>, w: &mut Writer, min_q: i16) -> Res
             w.i16(q);
         }
     }
+}
+
+/// Serialise the mean of weight sets with the same classes, quantised anew. Scores are
+/// linear in the weights, so the mean's scores are the mean of the sets' scores (up to
+/// quantisation): an ensemble that costs one model's lookups.
+pub(crate) fn write_mean(sets: &[SparseWeights], w: &mut Writer) -> Result<(), Error> {
+    let Some(&(n_classes, _, _)) = sets.first() else {
+        return Err(Error::Model("no weights to average".into()));
+    };
+    if sets.iter().any(|s| s.0 != n_classes) {
+        return Err(Error::Model("weights to average differ in classes".into()));
+    }
+    // Summed in the order of `sets`, so the result does not depend on anything else.
+    let mut sum: std::collections::BTreeMap<u64, std::collections::BTreeMap<u64, f64>> =
+        Default::default();
+    let share = 1.0 / sets.len() as f64;
+    for (_, scale, rows) in sets {
+        for (k, e) in rows {
+            let row = sum.entry(*k).or_default();
+            for &(c, q) in e {
+                *row.entry(c).or_default() += q as f64 * *scale as f64 * share;
+            }
+        }
+    }
+    let max = sum
+        .values()
+        .flat_map(|r| r.values())
+        .fold(0f64, |m, v| m.max(v.abs()));
+    let scale = if max > 0.0 { max / 32767.0 } else { 1.0 };
+    let rows: Vec<(u64, Vec<(u64, i16)>)> = sum
+        .into_iter()
+        .map(|(k, r)| {
+            let e: Vec<(u64, i16)> = r
+                .into_iter()
+                .map(|(c, v)| (c, (v / scale).round() as i16))
+                .filter(|&(_, q)| q != 0)
+                .collect();
+            (k, e)
+        })
+        .filter(|(_, e)| !e.is_empty())
+        .collect();
+    write_sparse(w, n_classes, scale as f32, &rows);
     Ok(())
 }
 
@@ -1348,6 +1392,74 @@ mod tests {
                 "{v:?}"
             );
         }
+    }
+
+    /// A trained model of `n_classes` classes on random sparse data (seeded).
+    fn trained(seed: u64, n_classes: usize) -> Vec<u8> {
+        let mut rng = Rng::new(seed);
+        let mut t = Trainer::new(n_classes);
+        let mut sc = vec![0f32; n_classes];
+        for _ in 0..400 {
+            let f: Vec<u64> = (0..5).map(|_| rng.below(60) as u64 + 1).collect();
+            let y = (f[0] as usize + f[1] as usize) % n_classes;
+            t.tick();
+            t.scores(&f, &mut sc);
+            let p = argmax(&sc, |_| true).unwrap();
+            if p != y {
+                t.update(&f, y, 1);
+                t.update(&f, p, -1);
+            }
+        }
+        let mut w = Writer::default();
+        t.write_averaged(&mut w, 0.0, 0);
+        w.buf
+    }
+
+    #[test]
+    fn mean_weights_score_the_mean() {
+        let n_classes = 7;
+        let models: Vec<Vec<u8>> = (1..=3).map(|seed| trained(seed, n_classes)).collect();
+        let sets: Vec<SparseWeights> = models
+            .iter()
+            .map(|m| read_sparse(&mut Reader::new(m)).unwrap())
+            .collect();
+        let frozen: Vec<Weights> = models
+            .iter()
+            .map(|m| Weights::read(&mut Reader::new(m)).unwrap())
+            .collect();
+        let mut w = Writer::default();
+        write_mean(&sets, &mut w).unwrap();
+        let mean = Weights::read(&mut Reader::new(&w.buf)).unwrap();
+        // The mean of one set is that set.
+        let mut one = Writer::default();
+        write_mean(&sets[..1], &mut one).unwrap();
+        let one = Weights::read(&mut Reader::new(&one.buf)).unwrap();
+        let mut rng = Rng::new(9);
+        let (mut got, mut each) = (vec![0f32; n_classes], vec![0f32; n_classes]);
+        let mut first = vec![0f32; n_classes];
+        for _ in 0..200 {
+            let feats: Vec<u64> = (0..5).map(|_| rng.below(70) as u64 + 1).collect();
+            let mut want = vec![0f64; n_classes];
+            for m in &frozen {
+                m.scores(&feats, &mut each);
+                for (x, &e) in want.iter_mut().zip(&each) {
+                    *x += e as f64 * m.scale() as f64 / frozen.len() as f64;
+                }
+            }
+            mean.scores(&feats, &mut got);
+            // Each weight is rounded to the nearest unit of the mean's scale.
+            let tolerance = feats.len() as f64 * 0.5 * mean.scale() as f64 + 1e-6;
+            for (g, x) in got.iter().zip(&want) {
+                assert!((*g as f64 * mean.scale() as f64 - x).abs() <= tolerance);
+            }
+            frozen[0].scores(&feats, &mut first);
+            one.scores(&feats, &mut got);
+            assert_eq!(got, first);
+        }
+        let other = read_sparse(&mut Reader::new(&trained(4, n_classes + 1))).unwrap();
+        let mismatched = [sets[0].clone(), other];
+        assert!(write_mean(&mismatched, &mut Writer::default()).is_err());
+        assert!(write_mean(&[], &mut Writer::default()).is_err());
     }
 
     #[test]

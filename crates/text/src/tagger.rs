@@ -5,7 +5,9 @@ use crate::cluster::{Clusters, NO_CLASSES};
 use crate::codec::{Reader, Writer};
 use crate::conllu::Sentence;
 use crate::hash::{feat, hash_str, FxHashMap, Rng};
-use crate::perceptron::{argmax, argmax_finite, copy_pruned, Trainer, Weights};
+use crate::perceptron::{
+    argmax, argmax_finite, copy_pruned, read_sparse, write_mean, Trainer, Weights,
+};
 use crate::Error;
 
 /// Hashes of what the features need to know about one word.
@@ -507,7 +509,45 @@ impl Tagger {
         Ok(())
     }
 
-    pub(crate) fn read(r: &mut Reader<'_>) -> Result<Tagger, Error> {
+    /// Serialise a tagger whose weights are the mean of those of the serialised
+    /// `taggers` (see [`write_mean`]), which must have the same tags, ambiguity classes,
+    /// sure words and word classes (as taggers trained on the same data with different
+    /// seeds do) and the same passes.
+    pub(crate) fn write_mean_of(taggers: &[&[u8]], w: &mut Writer) -> Result<(), Error> {
+        let mut head: Option<&[u8]> = None;
+        let (mut first, mut second) = (Vec::new(), Vec::new());
+        for bytes in taggers {
+            let mut r = Reader::new(bytes);
+            Tagger::read_head(&mut r)?;
+            let this = &bytes[..r.offset()];
+            if head.is_some_and(|h| h != this) {
+                return Err(Error::Model(
+                    "taggers to average differ in tags or words".into(),
+                ));
+            }
+            head = Some(this);
+            first.push(read_sparse(&mut r)?);
+            if r.u8()? == 1 {
+                second.push(read_sparse(&mut r)?);
+            }
+        }
+        let Some(head) = head else {
+            return Err(Error::Model("no taggers to average".into()));
+        };
+        if !second.is_empty() && second.len() != first.len() {
+            return Err(Error::Model("taggers to average differ in passes".into()));
+        }
+        w.buf.extend_from_slice(head);
+        write_mean(&first, w)?;
+        w.u8(!second.is_empty() as u8);
+        if !second.is_empty() {
+            write_mean(&second, w)?;
+        }
+        Ok(())
+    }
+
+    /// Read the part before the weights.
+    fn read_head(r: &mut Reader<'_>) -> Result<TaggerHead, Error> {
         let n = r.len(2)?;
         let mut tags = Vec::with_capacity(n);
         for _ in 0..n {
@@ -521,6 +561,21 @@ impl Tagger {
             return Err(Error::Model("corrupt model data: tag out of range".into()));
         }
         let clusters = Clusters::read(r)?;
+        Ok(TaggerHead {
+            tags,
+            amb,
+            sure,
+            clusters,
+        })
+    }
+
+    pub(crate) fn read(r: &mut Reader<'_>) -> Result<Tagger, Error> {
+        let TaggerHead {
+            tags,
+            amb,
+            sure,
+            clusters,
+        } = Tagger::read_head(r)?;
         let first = Weights::read(r)?;
         let second = match r.u8()? {
             0 => None,
@@ -541,6 +596,14 @@ impl Tagger {
             clusters,
         })
     }
+}
+
+/// What a serialised tagger holds before its weights.
+struct TaggerHead {
+    tags: Vec<(String, String)>,
+    amb: FxHashMap<u64, u64>,
+    sure: FxHashMap<u64, u32>,
+    clusters: Clusters,
 }
 
 /// Options for training the tagger.

@@ -38,6 +38,15 @@ pub struct TrainOptions {
     pub tagger_min_updates: u32,
     /// Parser features updated fewer times than this are dropped from the model file.
     pub parser_min_updates: u32,
+    /// Train this many taggers and parsers, with seeds `seed`, `seed + 1`, ..., and
+    /// keep the mean of their weights: a linear model's scores under mean weights are
+    /// the mean of its members' scores, so this is an ensemble that costs no more
+    /// lookups to run than one model (the model grows by the features only some members
+    /// have).
+    pub members: usize,
+    /// Threads that train members at once (0: one per core). The model bytes do not
+    /// depend on it.
+    pub threads: usize,
     /// Train the tagger's second (right-context) pass on first-pass tags from this many
     /// folds; 0 for a single pass.
     pub tagger_second_pass_folds: usize,
@@ -64,6 +73,8 @@ impl Default for TrainOptions {
             parser_min_weight: 450,
             tagger_min_updates: 1,
             parser_min_updates: 1,
+            members: 5,
+            threads: 0,
             tagger_second_pass_folds: 4,
             clusters: 512,
             coarse_clusters: 64,
@@ -165,10 +176,105 @@ pub fn train_with_text(
     log(format!("clusters: {} words with a class", clusters.len()));
     let lemma = Lemmatizer::train(&train);
     log("lemmatizer: trained".into());
+    let members = opt.members.max(1);
+    let bytes = if members == 1 {
+        train_member(&train, dev, &clusters, &lemma, opt, log)?
+    } else {
+        let seeds: Vec<u64> = (0..members as u64)
+            .map(|i| opt.seed.wrapping_add(i))
+            .collect();
+        let threads = match opt.threads {
+            0 => std::thread::available_parallelism().map_or(1, |n| n.get()),
+            n => n,
+        };
+        let models = train_members(&train, dev, &clusters, &lemma, opt, &seeds, threads, log)?;
+        let refs: Vec<&[u8]> = models.iter().map(Vec::as_slice).collect();
+        log(format!(
+            "mean of the taggers and parsers of seeds {seeds:?}"
+        ));
+        Model::average_members(&refs)?
+    };
+    let bytes = Model::prune_bytes(&bytes, opt.tagger_min_weight, opt.parser_min_weight)?;
+    // The bytes must load: check before anyone commits them.
+    Model::from_bytes(&bytes)?;
+    Ok(bytes)
+}
+
+/// Train the members of seeds `seeds` (see [`TrainOptions::members`]) on up to
+/// `threads` threads; their model bytes, unpruned, in the order of `seeds` whatever the
+/// threads do, with their log lines passed on as they come.
+#[allow(clippy::too_many_arguments)]
+fn train_members(
+    train: &[Sentence],
+    dev: &[Sentence],
+    clusters: &Clusters,
+    lemma: &Lemmatizer,
+    opt: &TrainOptions,
+    seeds: &[u64],
+    threads: usize,
+    log: &mut dyn FnMut(String),
+) -> Result<Vec<Vec<u8>>> {
+    let next = std::sync::atomic::AtomicUsize::new(0);
+    let (tx, rx) = std::sync::mpsc::channel::<String>();
+    let mut done: Vec<(usize, Result<Vec<u8>>)> = std::thread::scope(|scope| {
+        let workers: Vec<_> = (0..threads.clamp(1, seeds.len()))
+            .map(|_| {
+                let tx = tx.clone();
+                let next = &next;
+                scope.spawn(move || {
+                    let mut out = Vec::new();
+                    loop {
+                        let i = next.fetch_add(1, std::sync::atomic::Ordering::Relaxed);
+                        let Some(&seed) = seeds.get(i) else {
+                            break;
+                        };
+                        let member = TrainOptions {
+                            seed,
+                            ..opt.clone()
+                        };
+                        let mut log = |m: String| {
+                            // The receiver outlives the workers.
+                            let _ = tx.send(format!("seed {seed}: {m}"));
+                        };
+                        out.push((
+                            i,
+                            train_member(train, dev, clusters, lemma, &member, &mut log),
+                        ));
+                    }
+                    out
+                })
+            })
+            .collect();
+        drop(tx);
+        for line in rx {
+            log(line);
+        }
+        workers
+            .into_iter()
+            .flat_map(|w| match w.join() {
+                Ok(out) => out,
+                Err(e) => std::panic::resume_unwind(e),
+            })
+            .collect()
+    });
+    done.sort_by_key(|(i, _)| *i);
+    done.into_iter().map(|(_, r)| r).collect()
+}
+
+/// Train one tagger and parser with `opt.seed` on the word `clusters` and `lemma`; the
+/// model bytes, unpruned.
+fn train_member(
+    train: &[Sentence],
+    dev: &[Sentence],
+    clusters: &Clusters,
+    lemma: &Lemmatizer,
+    opt: &TrainOptions,
+    log: &mut dyn FnMut(String),
+) -> Result<Vec<u8>> {
     let tagger_bytes = tagger::train(
-        &train,
+        train,
         dev,
-        &clusters,
+        clusters,
         &tag_opts(opt, opt.tagger_epochs, opt.tagger_second_pass_folds),
         log,
     )?;
@@ -200,7 +306,7 @@ pub fn train_with_text(
             let bytes = tagger::train(
                 &rest,
                 &[],
-                &clusters,
+                clusters,
                 &tag_opts(opt, opt.jackknife_epochs, 0),
                 &mut |m| log(format!("fold {fold}: {m}")),
             )?;
@@ -235,14 +341,8 @@ pub fn train_with_text(
             })
             .collect()
     };
-    let train_ex = examples(&train, &train_tags, &tagger.tags, &clusters, &labels);
-    let dev_ex = examples(
-        dev,
-        &tag_all(&tagger, dev),
-        &tagger.tags,
-        &clusters,
-        &labels,
-    );
+    let train_ex = examples(train, &train_tags, &tagger.tags, clusters, &labels);
+    let dev_ex = examples(dev, &tag_all(&tagger, dev), &tagger.tags, clusters, &labels);
     let popt = ParseTrainOptions {
         epochs: opt.parser_epochs,
         seed: opt.seed,
@@ -252,9 +352,5 @@ pub fn train_with_text(
         min_updates: opt.parser_min_updates,
     };
     let parser_bytes = parser::train(&labels, &train_ex, &dev_ex, &popt, log)?;
-    let bytes = Model::write_parts(&tagger_bytes, &lemma, &parser_bytes);
-    let bytes = Model::prune_bytes(&bytes, opt.tagger_min_weight, opt.parser_min_weight)?;
-    // The bytes must load: check before anyone commits them.
-    Model::from_bytes(&bytes)?;
-    Ok(bytes)
+    Ok(Model::write_parts(&tagger_bytes, lemma, &parser_bytes))
 }

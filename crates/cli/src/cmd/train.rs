@@ -39,6 +39,13 @@ pub struct Args {
     /// Folds for the tagger's second (right-context) pass; 0 or 1 = one pass only.
     #[arg(long)]
     tagger_second_pass_folds: Option<usize>,
+    /// Taggers and parsers to train, with seeds SEED, SEED + 1, ...; the model keeps the
+    /// mean of their weights (an ensemble at the cost of one model's lookups).
+    #[arg(long)]
+    members: Option<usize>,
+    /// Threads training members at once (0: one per core); the model does not depend on it.
+    #[arg(long, default_value_t = 0)]
+    threads: usize,
     /// Drop parser weights below this many quantised units (of 32767) to keep the model small.
     #[arg(long)]
     parser_min_weight: Option<i16>,
@@ -107,6 +114,7 @@ pub fn run(args: Args) -> anyhow::Result<ExitCode> {
     let dev = dyad_text::conllu::read_file(&args.dev)?;
     let mut opt = dyad_text::TrainOptions {
         seed: args.seed,
+        threads: args.threads,
         ..Default::default()
     };
     if let Some(e) = args.tagger_epochs {
@@ -120,6 +128,9 @@ pub fn run(args: Args) -> anyhow::Result<ExitCode> {
     }
     if let Some(k) = args.tagger_second_pass_folds {
         opt.tagger_second_pass_folds = k;
+    }
+    if let Some(k) = args.members {
+        opt.members = k;
     }
     if let Some(m) = args.parser_min_weight {
         opt.parser_min_weight = m;
