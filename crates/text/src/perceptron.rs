@@ -455,11 +455,10 @@ fn next_group(g: usize, groups: usize) -> usize {
     }
 }
 
-/// The slot of `key` in `table`, if present.
+/// The slot of `key`, whose home group is `g`, in `table`, if present.
 #[inline(always)]
-fn probe(table: &[Group], key: u64) -> Option<Cell> {
+fn probe(table: &[Group], key: u64, mut g: usize) -> Option<Cell> {
     let fp = fingerprint(key);
-    let mut g = home(key, table.len());
     while let Some(group) = table.get(g) {
         let hit = matches(&group.fp, fp);
         if hit != 0 {
@@ -478,13 +477,13 @@ fn probe(table: &[Group], key: u64) -> Option<Cell> {
 ///
 /// # Safety
 ///
-/// `table` must not be empty.
+/// `table` must not be empty, and `at` must be `key`'s home bucket in it.
 #[inline(always)]
-unsafe fn probe_hot(table: &[Bucket], key: u64) -> Option<u32> {
+unsafe fn probe_hot(table: &[Bucket], key: u64, at: usize) -> Option<u32> {
     // Walking a pointer rather than an index saves the address arithmetic per bucket.
     let end = table.as_ptr_range().end;
-    // SAFETY: `home` is below `table.len()`, so `p` points at a bucket of `table`.
-    let mut p = unsafe { table.as_ptr().add(home(key, table.len())) };
+    // SAFETY: `at`, a home, is below `table.len()`, so `p` points at a bucket of `table`.
+    let mut p = unsafe { table.as_ptr().add(at) };
     loop {
         // SAFETY: `p` points at a bucket of `table` (it starts at one, and wraps to the
         // first, which exists as `table` is not empty, when it reaches the end).
@@ -783,7 +782,10 @@ impl Weights {
         };
         // Offsets of dense rows (in weights).
         let mut rows = Stack::<u32, CHUNK>::new();
-        let mut missed = Stack::<u64, CHUNK>::new();
+        // Keys the hot table lacks (or holds only in part), with their cold home groups.
+        let mut missed = Stack::<(u64, usize), CHUNK>::new();
+        // Each key's home bucket, worked out once for the prefetch and the probe.
+        let mut homes = Stack::<usize, CHUNK>::new();
         let hot = self.hot.as_slice();
         let cold = self.cold.as_slice();
         let entries = self.entries.as_slice();
@@ -792,33 +794,41 @@ impl Weights {
             later.sparse.clear();
             rows.clear();
             missed.clear();
+            homes.clear();
+            let mut at = homes.writer();
             for &f in chunk {
-                prefetch(hot, home(f, hot.len()));
+                let h = home(f, hot.len());
+                prefetch(hot, h);
+                at.push(h);
             }
+            at.finish();
             let (mut hits, mut misses) = (rows.writer(), missed.writer());
-            for &f in chunk {
-                // SAFETY: the hot table has at least one bucket (see `Weights::read`).
-                match unsafe { probe_hot(hot, f) } {
+            for (&f, &h) in chunk.iter().zip(homes.as_slice()) {
+                // SAFETY: the hot table has at least one bucket (see `Weights::read`), and
+                // `h` is `f`'s home in it.
+                match unsafe { probe_hot(hot, f, h) } {
                     Some(start) => {
                         let row = start & !RESIDUAL;
                         prefetch(dense, row as usize);
                         prefetch(dense, row as usize + 64);
                         hits.push(row);
                         if start & RESIDUAL != 0 {
-                            prefetch(cold, home(f, cold.len()));
-                            misses.push(f);
+                            let g = home(f, cold.len());
+                            prefetch(cold, g);
+                            misses.push((f, g));
                         }
                     }
                     None => {
-                        prefetch(cold, home(f, cold.len()));
-                        misses.push(f);
+                        let g = home(f, cold.len());
+                        prefetch(cold, g);
+                        misses.push((f, g));
                     }
                 }
             }
             hits.finish();
             misses.finish();
-            for &f in missed.as_slice() {
-                if let Some(slot) = probe(cold, f) {
+            for &(f, g) in missed.as_slice() {
+                if let Some(slot) = probe(cold, f, g) {
                     later.found(slot, acc, entries);
                 }
             }
