@@ -177,7 +177,6 @@ def bench_dyad(texts, dyad, runs, workdir):
     with open(articles, "w", encoding="utf-8") as f:
         for i, text in enumerate(texts):
             f.write(json.dumps({"id": f"a{i:06d}", "text": text}) + "\n")
-    files = [articles]
     tiny = os.path.join(workdir, "tiny.txt")
     with open(tiny, "w", encoding="utf-8") as f:
         f.write("Police arrested two protesters in the capital on Monday.\n")
@@ -186,7 +185,7 @@ def bench_dyad(texts, dyad, runs, workdir):
     load, load_cpu = min(w for w, _ in tiny_runs), min(c for _, c in tiny_runs)
     best = None
     for run in range(runs):
-        wall, cpu = run_timed([dyad, "parse", "--threads", "1", *files], out)
+        wall, cpu = run_timed([dyad, "parse", "--threads", "1", articles], out)
         log(f"  dyad run {run + 1}: {wall:.2f} s wall, {cpu:.2f} s CPU (incl. load)")
         if best is None:
             best = {"wall_with_load": wall, "cpu_with_load": cpu}

@@ -79,6 +79,11 @@ impl<'a> Reader<'a> {
         self.pos
     }
 
+    /// The bytes read since offset `start`.
+    pub(crate) fn read_since(&self, start: usize) -> &'a [u8] {
+        self.data.get(start..self.pos).unwrap_or_default()
+    }
+
     pub(crate) fn bytes(&mut self, n: usize) -> Result<&'a [u8], Error> {
         let end = self
             .pos

@@ -321,23 +321,21 @@ impl Model {
     /// weights of those of `models` (model files trained on the same data with different
     /// seeds, see [`crate::TrainOptions::members`]), with the first one's lemmatizer.
     pub(crate) fn average_members(models: &[&[u8]]) -> Result<Vec<u8>> {
-        let mut taggers: Vec<Vec<u8>> = Vec::new();
+        let mut taggers = Vec::new();
         let mut parsers = Vec::new();
         let mut first: Option<(Vec<u8>, Vec<String>, bool)> = None;
         for m in models {
             let (bytes, version) = unpack(m)?;
-            let body = &bytes[MAGIC.len()..];
-            let mut r = Reader::new(body);
-            Tagger::read(&mut r)?;
-            taggers.push(body[..r.offset()].to_vec());
+            let mut r = Reader::new(&bytes[MAGIC.len()..]);
+            taggers.push(Tagger::read_weights(&mut r)?);
             let lemma_start = r.offset();
             Lemmatizer::read(&mut r)?;
-            let lemma = body[lemma_start..r.offset()].to_vec();
+            let lemma = r.read_since(lemma_start);
             let labels = r.strs()?;
             let repair = Parser::read_repair(&mut r, version)?;
             parsers.push(crate::perceptron::read_sparse(&mut r)?);
             match &first {
-                None => first = Some((lemma, labels, repair)),
+                None => first = Some((lemma.to_vec(), labels, repair)),
                 Some((_, l, rep)) if *l == labels && *rep == repair => {}
                 Some(_) => return Err(Error::Model("parsers to average differ in labels".into())),
             }
@@ -347,8 +345,7 @@ impl Model {
         };
         let mut w = Writer::default();
         w.buf.extend_from_slice(MAGIC);
-        let refs: Vec<&[u8]> = taggers.iter().map(Vec::as_slice).collect();
-        Tagger::write_mean_of(&refs, &mut w)?;
+        Tagger::write_mean_of(taggers, &mut w)?;
         w.buf.extend_from_slice(&lemma);
         let mut weights = Writer::default();
         crate::perceptron::write_mean(&parsers, &mut weights)?;

@@ -6,7 +6,7 @@ use crate::codec::{Reader, Writer};
 use crate::conllu::Sentence;
 use crate::hash::{feat, hash_str, FxHashMap, Rng};
 use crate::perceptron::{
-    argmax, argmax_finite, copy_pruned, read_sparse, write_mean, Trainer, Weights,
+    argmax, argmax_finite, copy_pruned, read_sparse, write_mean, SparseWeights, Trainer, Weights,
 };
 use crate::Error;
 
@@ -509,35 +509,46 @@ impl Tagger {
         Ok(())
     }
 
-    /// Serialise a tagger whose weights are the mean of those of the serialised
-    /// `taggers` (see [`write_mean`]), which must have the same tags, ambiguity classes,
-    /// sure words and word classes (as taggers trained on the same data with different
-    /// seeds do) and the same passes.
-    pub(crate) fn write_mean_of(taggers: &[&[u8]], w: &mut Writer) -> Result<(), Error> {
-        let mut head: Option<&[u8]> = None;
-        let (mut first, mut second) = (Vec::new(), Vec::new());
-        for bytes in taggers {
-            let mut r = Reader::new(bytes);
-            Tagger::read_head(&mut r)?;
-            let this = &bytes[..r.offset()];
-            if head.is_some_and(|h| h != this) {
-                return Err(Error::Model(
-                    "taggers to average differ in tags or words".into(),
-                ));
-            }
-            head = Some(this);
-            first.push(read_sparse(&mut r)?);
-            if r.u8()? == 1 {
-                second.push(read_sparse(&mut r)?);
-            }
-        }
-        let Some(head) = head else {
+    /// Read a serialised tagger's parts without building its tables (see
+    /// [`TaggerWeights`]).
+    pub(crate) fn read_weights(r: &mut Reader<'_>) -> Result<TaggerWeights, Error> {
+        let start = r.offset();
+        Tagger::read_head(r)?;
+        let head = r.read_since(start).to_vec();
+        let first = read_sparse(r)?;
+        let second = match r.u8()? {
+            0 => None,
+            1 => Some(read_sparse(r)?),
+            _ => return Err(Error::Model("corrupt model data: tagger pass flag".into())),
+        };
+        Ok(TaggerWeights {
+            head,
+            first,
+            second,
+        })
+    }
+
+    /// Serialise a tagger whose weights are the mean of those of `taggers`, which must
+    /// have the same tags, ambiguity classes, sure words and word classes (as taggers
+    /// trained on the same data with different seeds do) and the same passes.
+    pub(crate) fn write_mean_of(taggers: Vec<TaggerWeights>, w: &mut Writer) -> Result<(), Error> {
+        let Some(head) = taggers.first().map(|t| t.head.clone()) else {
             return Err(Error::Model("no taggers to average".into()));
         };
+        if taggers.iter().any(|t| t.head != head) {
+            return Err(Error::Model(
+                "taggers to average differ in tags or words".into(),
+            ));
+        }
+        let (mut first, mut second) = (Vec::new(), Vec::new());
+        for t in taggers {
+            first.push(t.first);
+            second.extend(t.second);
+        }
         if !second.is_empty() && second.len() != first.len() {
             return Err(Error::Model("taggers to average differ in passes".into()));
         }
-        w.buf.extend_from_slice(head);
+        w.buf.extend_from_slice(&head);
         write_mean(&first, w)?;
         w.u8(!second.is_empty() as u8);
         if !second.is_empty() {
@@ -596,6 +607,14 @@ impl Tagger {
             clusters,
         })
     }
+}
+
+/// A serialised tagger's parts: the bytes before its weights (tags, ambiguity classes,
+/// sure words, word classes) and the weights of its passes.
+pub(crate) struct TaggerWeights {
+    head: Vec<u8>,
+    first: SparseWeights,
+    second: Option<SparseWeights>,
 }
 
 /// What a serialised tagger holds before its weights.
